@@ -1,0 +1,171 @@
+//! The text annotation appended to a line that carries close codes.
+//!
+//! Shape: `<line> ⟪ws 1006 Abnormal Closure · error · <hint> · <reconnect>⟫<ending>`,
+//! several codes separated by ` | `. The annotation goes before the line ending
+//! (`\n`, `\r\n`, or `\r` on a last line) and never contains `⟫`, so
+//! [`STRIP_PATTERN`] removes exactly what was added. A line that already ends
+//! like an annotation gets an empty marker ` ⟪ws⟫`, so stripping gives it back
+//! whole: the round trip is exact for any input.
+
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+
+use crate::extract::Finding;
+use crate::registry::{describe, Category, Reconnect};
+
+/// Opens every annotation.
+pub const OPEN: &str = " ⟪ws";
+/// Closes every annotation; never appears inside one.
+pub const CLOSE: &str = "⟫";
+/// Removes one annotation per line: replace matches with `$1` (the kept `\r`),
+/// e.g. `sed -E 's/ ⟪ws[^⟫]*⟫(\r?)$/\1/'` in a UTF-8 locale.
+pub const STRIP_PATTERN: &str = r" ⟪ws[^⟫]*⟫(\r?)$";
+
+fn strip_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(STRIP_PATTERN).expect("strip pattern is valid"))
+}
+
+/// Splits a line into its text and its ending (`\r\n`, `\n`, a lone `\r` at
+/// the end of the input, or nothing).
+pub fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
+    let cut = if line.ends_with(b"\r\n") {
+        2
+    } else if line.ends_with(b"\n") || line.ends_with(b"\r") {
+        1
+    } else {
+        0
+    };
+    line.split_at(line.len() - cut)
+}
+
+/// True when stripping would remove text from this line (given without its
+/// `\n`) even though no annotation was added: it needs the empty marker.
+pub fn looks_annotated(line_without_lf: &[u8]) -> bool {
+    memchr::memmem::find(line_without_lf, CLOSE.as_bytes()).is_some()
+        && strip_regex().is_match(line_without_lf)
+}
+
+/// Removes the annotations from output, giving back the input byte for byte.
+pub fn strip(output: &[u8]) -> Vec<u8> {
+    let mut back = Vec::with_capacity(output.len());
+    for line in output.split_inclusive(|&b| b == b'\n') {
+        let (text, lf) = match line.strip_suffix(b"\n") {
+            Some(t) => (t, &b"\n"[..]),
+            None => (line, &b""[..]),
+        };
+        back.extend_from_slice(&strip_regex().replace(text, &b"$1"[..]));
+        back.extend_from_slice(lf);
+    }
+    back
+}
+
+/// The category a finding is reported under: a code the line says was
+/// rejected on the wire is `invalid`, whatever its registered category.
+pub fn category_of(finding: &Finding) -> Category {
+    if finding.rejected {
+        Category::Invalid
+    } else {
+        describe(finding.code).entry.category
+    }
+}
+
+/// ANSI colour per category, for terminals.
+pub fn color_of(category: Category) -> &'static str {
+    match category {
+        Category::Normal => "\x1b[32m",
+        Category::Transient => "\x1b[36m",
+        Category::Error => "\x1b[1;31m",
+        Category::Protocol => "\x1b[35m",
+        Category::Policy => "\x1b[33m",
+        Category::Application => "\x1b[34m",
+        Category::Reserved | Category::Invalid => "\x1b[1;35m",
+    }
+}
+
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// Appends the annotation for `findings` (the empty marker when there are
+/// none) to `out`.
+pub fn render(findings: &[Finding], color: bool, out: &mut Vec<u8>) {
+    let paint = |out: &mut Vec<u8>, code: &str, text: &str| {
+        if color {
+            out.extend_from_slice(code.as_bytes());
+            out.extend_from_slice(text.as_bytes());
+            out.extend_from_slice(RESET.as_bytes());
+        } else {
+            out.extend_from_slice(text.as_bytes());
+        }
+    };
+    paint(out, DIM, OPEN);
+    for (i, f) in findings.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b" " } else { b" | " });
+        let d = describe(f.code);
+        let category = category_of(f);
+        let (hint, reconnect) = if f.rejected {
+            (
+                "not allowed on the wire; the sender is buggy",
+                Reconnect::AfterFix,
+            )
+        } else {
+            (d.entry.hint, d.entry.reconnect)
+        };
+        let head = format!("{} {}", f.code, d.entry.name);
+        paint(out, color_of(category), &head);
+        out.extend_from_slice(" · ".as_bytes());
+        paint(out, color_of(category), category.as_str());
+        out.extend_from_slice(" · ".as_bytes());
+        out.extend_from_slice(hint.as_bytes());
+        out.extend_from_slice(" · ".as_bytes());
+        out.extend_from_slice(reconnect.advice().as_bytes());
+    }
+    paint(out, DIM, CLOSE);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: u32) -> Finding {
+        Finding {
+            code,
+            span: 0..4,
+            reason: None,
+            rejected: false,
+        }
+    }
+
+    #[test]
+    fn annotation_reads_well_and_strips() {
+        let mut out = b"websocket: close 1006 (abnormal closure)".to_vec();
+        render(&[finding(1006)], false, &mut out);
+        out.extend_from_slice(b"\r\n");
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(
+            text.contains("⟪ws 1006 Abnormal Closure · error · dropped"),
+            "{text}"
+        );
+        assert_eq!(strip(&out), b"websocket: close 1006 (abnormal closure)\r\n");
+    }
+
+    #[test]
+    fn a_line_that_looks_annotated_is_marked() {
+        assert!(looks_annotated(" x ⟪ws 1000 y⟫".as_bytes()));
+        assert!(looks_annotated(" x ⟪ws 1000 y⟫\r".as_bytes()));
+        assert!(!looks_annotated(" x ⟪ws 1000 y⟫ tail".as_bytes()));
+        let mut out = " x ⟪ws 1000 y⟫".as_bytes().to_vec();
+        render(&[], false, &mut out);
+        out.push(b'\n');
+        assert_eq!(strip(&out), " x ⟪ws 1000 y⟫\n".as_bytes());
+    }
+
+    #[test]
+    fn endings_split() {
+        assert_eq!(split_ending(b"a\r\n"), (&b"a"[..], &b"\r\n"[..]));
+        assert_eq!(split_ending(b"a\n"), (&b"a"[..], &b"\n"[..]));
+        assert_eq!(split_ending(b"a\r"), (&b"a"[..], &b"\r"[..]));
+        assert_eq!(split_ending(b"a"), (&b"a"[..], &b""[..]));
+    }
+}

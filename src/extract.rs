@@ -1,0 +1,836 @@
+//! Finding close codes in a line of a log.
+//!
+//! Cheap before expensive: one Aho-Corasick automaton of context anchors
+//! (`close`, `socket`, `disconnect`, Python websockets' `received 1…`, …)
+//! decides whether a line can hold a close code at all, and it runs over whole
+//! buffers, not line by line ([`Extractor::next_candidate`]). Only candidate
+//! lines meet the format regex and the symbolic-name automaton.
+//!
+//! Precision first: a number counts only in a close-code context taken from
+//! the formats real libraries print (see `fixtures/formats.tsv`), and never
+//! when it is a port, a duration, a size or a count. Numbers outside
+//! 1000-4999 are only reported when the line itself says they are close codes.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::{Captures, Regex, RegexBuilder};
+
+use crate::error::Error;
+use crate::registry::ALIASES;
+
+/// One close code found on a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The number (a code outside 1000-4999 is kept: it is reported as invalid).
+    pub code: u32,
+    /// Where the number or name stands in the line.
+    pub span: Range<usize>,
+    /// The close reason carried by the line's format, if any.
+    pub reason: Option<Range<usize>>,
+    /// The line itself says the peer sent this code although it is not
+    /// allowed on the wire (`invalid status code 1005`, `bad close code 1014`).
+    pub rejected: bool,
+}
+
+/// Context anchors. Every format the rules know contains one of these, so a
+/// line without any of them cannot hold a close code. Case variants are
+/// spelled out so the automaton stays case-sensitive (and SIMD-fast).
+const ANCHORS: &[&str] = &[
+    "lose",
+    "LOSE",
+    "ocket",
+    "OCKET",
+    "isconnect",
+    "ISCONNECT",
+    "received 1",
+    "received 2",
+    "received 3",
+    "received 4",
+    "received 5",
+    "received 9",
+    "sent 1",
+    "sent 2",
+    "sent 3",
+    "sent 4",
+    "sent 5",
+    "sent 9",
+    "code = ",
+    "Code must be in range",
+    "may not be used",
+    "WS_ERR_",
+    "ws ",
+    "ws_",
+    "ws:",
+    "ws.",
+    "ws\"",
+    "ws]",
+    "ws=",
+    "WS ",
+    "WS_",
+    "Ws",
+    // The annotation's closing bracket: a line that already ends like an
+    // annotation must be seen, so the printer can keep stripping exact.
+    "⟫",
+];
+
+/// Which rule of [`RULES`] matched: it decides how strict the checks are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Strength {
+    /// The format says outright that the number is a close code; any number
+    /// is reported (invalid ones as invalid).
+    Explicit,
+    /// A close keyword near the number; only 1000-4999 counts.
+    Keyword,
+    /// A generic key (`code`, `status`) that counts only on a line about a
+    /// WebSocket close, and only for 1000-4999.
+    Contextual,
+}
+
+/// One alternative of the format regex. `name` is the capture-group suffix.
+struct Rule {
+    group: &'static str,
+    strength: Strength,
+    /// The line reports the code as one that must not be sent.
+    rejected: bool,
+    regex: &'static str,
+}
+
+/// The formats, one alternative each; the code is group `c_<group>`, the
+/// reason (when the format carries one) group `r_<group>`.
+const RULES: &[Rule] = &[
+    // gorilla/websocket CloseError.Error: "websocket: close 1006 (abnormal closure): unexpected EOF"
+    Rule {
+        group: "gorilla",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"websocket: close (?P<c_gorilla>\d{1,6})(?: \([^)]*\))?(?:: (?P<r_gorilla>[^\r\n]*))?",
+    },
+    // gorilla/websocket: "websocket: bad close code 1014"
+    Rule {
+        group: "gorillabad",
+        strength: Strength::Explicit,
+        rejected: true,
+        regex: r"bad close code (?P<c_gorillabad>\d{1,6})",
+    },
+    // Node ws receiver: "Invalid WebSocket frame: invalid status code 1005"
+    Rule {
+        group: "wsinvalid",
+        strength: Strength::Explicit,
+        rejected: true,
+        regex: r"invalid (?:status|close) code:? (?P<c_wsinvalid>-?\d{1,6})",
+    },
+    // OkHttp WebSocketProtocol: "Code must be in range [1000,5000): 999"
+    Rule {
+        group: "okrange",
+        strength: Strength::Explicit,
+        rejected: true,
+        regex: r"Code must be in range \[1000,5000\): (?P<c_okrange>-?\d{1,6})",
+    },
+    // OkHttp: "Code 1005 is reserved and may not be used."
+    Rule {
+        group: "okreserved",
+        strength: Strength::Explicit,
+        rejected: true,
+        regex: r"Code (?P<c_okreserved>\d{1,6}) is reserved and may not be used",
+    },
+    // Python websockets >= 10: "received 1011 (internal error) keepalive ping timeout; then sent …"
+    Rule {
+        group: "pyws",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"\b(?:received|sent) (?P<c_pyws>\d{1,6}) \((?:OK|going away|protocol error|unsupported (?:data|type)|unknown|no status (?:received|code) \[internal\]|abnormal closure \[internal\]|connection closed abnormally \[internal\]|invalid (?:frame payload )?data|policy violation|message too big|mandatory extension|extension required|internal error|unexpected error|service restart|try again later|bad gateway|TLS (?:handshake )?failure \[internal\]|registered|private use)\)(?: (?P<r_pyws>[^;\r\n]+))?",
+    },
+    // Python websockets <= 9: "code = 1006 (connection closed abnormally [internal]), no reason"
+    Rule {
+        group: "pyold",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"\bcode = (?P<c_pyold>\d{1,6}) \([^)]*\)(?:, reason = (?P<r_pyold>[^\r\n]*))?",
+    },
+    // tungstenite Debug: "CloseFrame { code: Library(4001), reason: … }", "Bad(1014)"
+    Rule {
+        group: "tung",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"\b(?:Library|Iana|Bad|Reserved)\((?P<c_tung>\d{1,6})\)",
+    },
+    // coder/websocket stringer for unknown codes: "StatusCode(4001)"
+    Rule {
+        group: "coder",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"\bStatusCode\((?P<c_coder>\d{1,6})\)",
+    },
+    // Spring CloseStatus.toString: "CloseStatus[code=1008, reason=null]"
+    Rule {
+        group: "spring",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"CloseStatus\[code=(?P<c_spring>-?\d{1,6}), reason=(?P<r_spring>[^\]\r\n]*)\]",
+    },
+    // Jakarta CloseReason.toString: "CloseReason[1006,Connection reset]"
+    Rule {
+        group: "jakarta",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"CloseReason\[(?P<c_jakarta>\d{1,6})(?:,(?P<r_jakarta>[^\]\r\n]*))?\]",
+    },
+    // Netty WebSocketCloseStatus for unknown codes: "Close status #4001"
+    Rule {
+        group: "netty",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"Close status #(?P<c_netty>\d{1,6})",
+    },
+    // Node ws error objects print the close code they will send:
+    // "[Symbol(status-code)]: 1002"
+    Rule {
+        group: "nodesym",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"\[Symbol\(status-code\)\]: (?P<c_nodesym>\d{1,6})",
+    },
+    // SignalR: "WebSocket closed with status code: 1006 (no reason given)."
+    Rule {
+        group: "signalr",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r"(?i:websocket) closed with status code: (?P<c_signalr>\d{1,6}) \((?P<r_signalr>[^)\r\n]*)\)",
+    },
+    // Keys that name a close code: close_code=4001, "closeCode": 1006,
+    // close status: 1000, ws_close_code=…, CloseStatus=…, closeStatusCode: …
+    Rule {
+        group: "closekey",
+        strength: Strength::Explicit,
+        rejected: false,
+        regex: r#"(?i:\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?(?:status[_.\- ]?)?code|\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?status|\bclosestatus(?:code)?|\bclosecode)["']?\s*(?:[:=]|=>|is)\s*["'\[(]?(?P<c_closekey>-?\d{1,6})\b"#,
+    },
+    // Prose: "closed with code 1006", "connection closed, code: 4001",
+    // "Close frame received: 1000", "disconnected with code: 1000", "close 1006"
+    Rule {
+        group: "prose",
+        strength: Strength::Keyword,
+        rejected: false,
+        regex: r"(?i:\b(?:clos(?:e|ed|ing|ure)|disconnect(?:ed)?|ondisconnect|onclose)\b(?:[^0-9\r\n]{0,32}?(?:\bcode|\bstatus)\b[^0-9A-Za-z\r\n]{0,4}|[^0-9\r\n]{0,24}?(?:[:#(\[]|\bwith|=)[ \t]*|[ \t]))(?P<c_prose>\d{4,5})\b",
+    },
+    // Generic keys on a line about a WebSocket close: {"code":1006}, code=1006,
+    // statusCode: 4001, "status": 1001, CloseEvent {… code: 1006 …}
+    Rule {
+        group: "key",
+        strength: Strength::Contextual,
+        rejected: false,
+        regex: r#"(?i:\b(?:code|status|status_?code|ws_?code|close)\b)["']?\s*(?:[:=]|=>)\s*["']?(?P<c_key>\d{4})\b"#,
+    },
+];
+
+/// Words that make a line "about a WebSocket close" for [`Strength::Contextual`] rules.
+const CLOSE_CONTEXT: &str =
+    r"(?i:websocket|\bws\b|\bwss?:|\bws[_.\-]|clos(?:e|ed|ing|ure)|disconnect|onclose|closeevent)";
+
+/// A reason key on the line: reason="token expired", "reason":"…", reason: '…'.
+const REASON: &str = r#"(?i:\b(?:close_?)?reason(?:_?text)?)["']?\s*[:=]\s*(?:"(?P<dq>(?:[^"\\\r\n]|\\.)*)"|'(?P<sq>[^'\r\n]*)'|(?P<bare>[^\s,;}\])"']+))"#;
+
+/// Words that, right after a number, make it a quantity rather than a code.
+const UNITS: &[&str] = &[
+    "ms",
+    "s",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "m",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "h",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "us",
+    "ns",
+    "b",
+    "byte",
+    "bytes",
+    "kb",
+    "kib",
+    "mb",
+    "mib",
+    "gb",
+    "gib",
+    "k",
+    "x",
+    "times",
+    "connections",
+    "connection",
+    "conns",
+    "clients",
+    "messages",
+    "msgs",
+    "items",
+    "requests",
+    "reqs",
+    "sessions",
+    "users",
+    "frames",
+    "records",
+    "rows",
+    "entries",
+    "lines",
+    "attempts",
+    "retries",
+    "tries",
+    "files",
+    "goroutines",
+    "threads",
+    "workers",
+    "events",
+    "subscribers",
+    "subscriptions",
+    "sockets",
+    "peers",
+    "pings",
+    "errors",
+    "packets",
+    "chars",
+    "characters",
+    "ms)",
+    "s)",
+];
+
+/// The extractor: built once, shared by every thread.
+pub struct Extractor {
+    prefilter: AhoCorasick,
+    formats: Regex,
+    /// (rule index, code group index, reason group index) per rule.
+    groups: Vec<(usize, usize, Option<usize>)>,
+    context: Regex,
+    reason: Regex,
+    names: AhoCorasick,
+    /// Per alias in `names`: its index in [`ALIASES`].
+    user: Vec<Regex>,
+    qualifier: Regex,
+    jetty_spring: Regex,
+}
+
+/// Names that are only trusted right after a qualifier such as `code: `,
+/// `CloseCode::`, `StatusCode.` or `WebSocketCloseStatus.`: short words,
+/// and names other protocols use too (HTTP/2's `PROTOCOL_ERROR`, net/http's
+/// `StatusBadGateway`).
+fn needs_qualifier(name: &str) -> bool {
+    const WEAK: &[&str] = &[
+        "OK",
+        "NORMAL",
+        "SHUTDOWN",
+        "PROTOCOL",
+        "BAD_DATA",
+        "UNDEFINED",
+        "NO_CODE",
+        "NO_CLOSE",
+        "ABNORMAL",
+        "BAD_PAYLOAD",
+        "SERVER_ERROR",
+        "EMPTY",
+        "Empty",
+        "RESERVED",
+        "normal",
+        "encoding",
+        "protocolError",
+        "ProtocolError",
+        "PROTOCOL_ERROR",
+        "INTERNAL_ERROR",
+        "InternalServerError",
+        "INTERNAL_SERVER_ERROR",
+        "internalServerError",
+        "BAD_GATEWAY",
+        "StatusBadGateway",
+        "StatusInternalError",
+        "StatusProtocolError",
+        "MessageTooBig",
+        "messageTooBig",
+        "PolicyViolation",
+        "policyViolation",
+        "TOO_BIG",
+        "NOT_ACCEPTABLE",
+        "INVALID_DATA",
+        "CANNOT_ACCEPT",
+        "NOT_CONSISTENT",
+        "MESSAGE_TOO_BIG",
+        "MESSAGE_TOO_LARGE",
+        "POLICY_VIOLATION",
+    ];
+    // tungstenite's one-word variants (Away, Error, Status, …) are weak too.
+    WEAK.contains(&name)
+        || !name.contains(|c: char| c == '_' || c.is_ascii_digit()) && {
+            let upper = name.chars().filter(|c| c.is_ascii_uppercase()).count();
+            upper <= 1
+        }
+}
+
+impl Extractor {
+    /// Builds the extractor with the user's own `--pattern` regexes, each of
+    /// which must have a named group `code` (and may have `reason`).
+    pub fn new(user_patterns: &[String]) -> Result<Extractor, Error> {
+        let prefilter = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(ANCHORS)
+            .expect("anchors are valid literals");
+        let alternation: Vec<String> = RULES.iter().map(|r| format!("(?:{})", r.regex)).collect();
+        let formats = RegexBuilder::new(&alternation.join("|"))
+            .unicode(false)
+            .build()
+            .expect("built-in format regex is valid");
+        let groups = RULES
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| {
+                let code = formats
+                    .capture_names()
+                    .position(|n| n == Some(&format!("c_{}", rule.group)))
+                    .expect("every rule has a code group");
+                let reason = formats
+                    .capture_names()
+                    .position(|n| n == Some(&format!("r_{}", rule.group)));
+                (i, code, reason)
+            })
+            .collect();
+        let names = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(ALIASES.iter().map(|a| a.name))
+            .expect("alias names are valid literals");
+        let mut user = Vec::with_capacity(user_patterns.len());
+        for pattern in user_patterns {
+            let regex = RegexBuilder::new(pattern)
+                .size_limit(16 << 20)
+                .dfa_size_limit(16 << 20)
+                .build()
+                .map_err(|e| Error::Pattern {
+                    pattern: pattern.clone(),
+                    reason: e.to_string(),
+                })?;
+            if !regex.capture_names().any(|n| n == Some("code")) {
+                return Err(Error::Pattern {
+                    pattern: pattern.clone(),
+                    reason: "it has no named group 'code', e.g. (?P<code>\\d+)".into(),
+                });
+            }
+            user.push(regex);
+        }
+        let build = |re: &str| {
+            RegexBuilder::new(re)
+                .unicode(false)
+                .build()
+                .expect("built-in regex is valid")
+        };
+        Ok(Extractor {
+            prefilter,
+            formats,
+            groups,
+            context: build(CLOSE_CONTEXT),
+            reason: build(REASON),
+            names,
+            user,
+            qualifier: build(
+                r"(?:\b(?:code|Code|CODE|status|Status|CloseCodes?|CloseStatus|StatusCode|WSCloseCode|WebSocketCloseStatus|closeCode|closeStatus|close_code|close_status)\s*(?:::|\.|:|=|\?\.)\s*\.?|\bclose(?:d|_code|Code)?\s*[:=(]\s*\.?)$",
+            ),
+            jetty_spring: build(
+                r"(?i)(?P<jetty>jetty|StatusCode\.)|(?P<spring>spring|CloseStatus\.)",
+            ),
+        })
+    }
+
+    /// True when `--pattern` regexes are in use: they can match lines with no
+    /// anchor, so every line is a candidate.
+    pub fn scans_every_line(&self) -> bool {
+        !self.user.is_empty()
+    }
+
+    /// The offset of the first place at or after `from` in `haystack` where a
+    /// close code could be, or `None`. Lines with no such place hold no code.
+    #[inline]
+    pub fn next_candidate(&self, haystack: &[u8], from: usize) -> Option<usize> {
+        if self.scans_every_line() {
+            return (from < haystack.len()).then_some(from);
+        }
+        self.prefilter
+            .find(aho_corasick::Input::new(haystack).span(from..haystack.len()))
+            .map(|m| m.start())
+    }
+
+    /// Every distinct close code on `line` (without its line ending), in order
+    /// of first appearance, appended to `out`.
+    pub fn extract(&self, line: &[u8], out: &mut Vec<Finding>) {
+        let start = out.len();
+        if self.scans_every_line() {
+            self.extract_user(line, out);
+            if self.next_candidate(line, 0).is_none() {
+                return self.finish(start, out);
+            }
+        } else if self.prefilter.find(line).is_none() {
+            return;
+        }
+        let mut has_context: Option<bool> = None;
+        let mut caps = self.formats.capture_locations();
+        let mut at = 0;
+        // A rejected match resumes one byte later rather than after itself,
+        // so a weak rule's match cannot hide an explicit one that starts
+        // inside it ("closed close_code=5000").
+        while at < line.len() {
+            let Some(whole) = self.formats.captures_read_at(&mut caps, line, at) else {
+                break;
+            };
+            let Some(&(rule, code_group, reason_group)) =
+                self.groups.iter().find(|(_, g, _)| caps.get(*g).is_some())
+            else {
+                at = whole.start() + 1;
+                continue;
+            };
+            let rule = &RULES[rule];
+            let (cs, ce) = caps.get(code_group).expect("checked above");
+            let accepted = parse_code(&line[cs..ce]).filter(|&code| {
+                let valid = (1000..=4999).contains(&code);
+                match rule.strength {
+                    Strength::Explicit => true,
+                    Strength::Keyword => valid && !is_quantity(line, ce) && !is_port(line, cs),
+                    Strength::Contextual => {
+                        valid
+                            && !is_quantity(line, ce)
+                            && !is_port(line, cs)
+                            && *has_context.get_or_insert_with(|| self.context.is_match(line))
+                    }
+                }
+            });
+            let Some(code) = accepted else {
+                at = whole.start() + 1;
+                continue;
+            };
+            let reason = reason_group
+                .and_then(|g| caps.get(g))
+                .map(|(rs, re)| rs..re)
+                .or_else(|| self.reason_key(line));
+            push(
+                out,
+                start,
+                Finding {
+                    code,
+                    span: cs..ce,
+                    reason: reason.and_then(|r| trim_reason(line, r)),
+                    rejected: rule.rejected,
+                },
+            );
+            at = ce.max(whole.start() + 1);
+        }
+        self.extract_names(line, start, out);
+        self.finish(start, out);
+    }
+
+    /// Symbolic names: `StatusGoingAway`, `code: Away`, `CloseStatus.SERVER_ERROR`.
+    fn extract_names(&self, line: &[u8], start: usize, out: &mut Vec<Finding>) {
+        for m in self.names.find_iter(line) {
+            let (s, e) = (m.start(), m.end());
+            let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            if s > 0 && word_byte(line[s - 1]) || e < line.len() && word_byte(line[e]) {
+                continue;
+            }
+            let name = ALIASES[m.pattern().as_usize()].name;
+            let before = &line[s.saturating_sub(40)..s];
+            if needs_qualifier(name) && !self.qualifier.is_match(before) {
+                continue;
+            }
+            if !self.context.is_match(line) {
+                continue;
+            }
+            let Some(code) = self.resolve_name(name, line) else {
+                continue;
+            };
+            push(
+                out,
+                start,
+                Finding {
+                    code: u32::from(code),
+                    span: s..e,
+                    reason: self.reason_key(line).and_then(|r| trim_reason(line, r)),
+                    rejected: false,
+                },
+            );
+        }
+    }
+
+    /// The code a name stands for; `None` when libraries disagree and the
+    /// line does not say which library printed it (`BAD_DATA`).
+    fn resolve_name(&self, name: &str, line: &[u8]) -> Option<u16> {
+        let mut codes = ALIASES.iter().filter(|a| a.name == name);
+        let first = codes.next()?;
+        if codes.clone().all(|a| a.code == first.code) {
+            return Some(first.code);
+        }
+        let caps = self.jetty_spring.captures(line)?;
+        let library = if caps.name("jetty").is_some() {
+            "jetty"
+        } else {
+            "spring"
+        };
+        std::iter::once(first)
+            .chain(codes)
+            .find(|a| a.library == library)
+            .map(|a| a.code)
+    }
+
+    fn extract_user(&self, line: &[u8], out: &mut Vec<Finding>) {
+        let start = out.len();
+        for regex in &self.user {
+            for caps in regex.captures_iter(line) {
+                let Some(m) = caps.name("code") else { continue };
+                let Some(code) = parse_code(m.as_bytes()) else {
+                    continue;
+                };
+                let reason = caps.name("reason").map(|r| r.range());
+                push(
+                    out,
+                    start,
+                    Finding {
+                        code,
+                        span: m.range(),
+                        reason: reason.and_then(|r| trim_reason(line, r)),
+                        rejected: false,
+                    },
+                );
+            }
+        }
+    }
+
+    fn reason_key(&self, line: &[u8]) -> Option<Range<usize>> {
+        let caps: Captures<'_> = self.reason.captures(line)?;
+        ["dq", "sq", "bare"]
+            .iter()
+            .find_map(|g| caps.name(g))
+            .map(|m| m.range())
+    }
+
+    /// Keeps findings in order of position.
+    fn finish(&self, start: usize, out: &mut [Finding]) {
+        out[start..].sort_by_key(|f| f.span.start);
+    }
+}
+
+/// Adds a finding unless the line already has one for the same code (a line
+/// naming 1001 twice, as in "received 1001 …; then sent 1001 …", is one event).
+fn push(out: &mut Vec<Finding>, start: usize, finding: Finding) {
+    if let Some(prev) = out[start..].iter_mut().find(|f| f.code == finding.code) {
+        if prev.reason.is_none() {
+            prev.reason = finding.reason;
+        }
+        if finding.span.start < prev.span.start {
+            prev.span = finding.span;
+        }
+        return;
+    }
+    out.push(finding);
+}
+
+/// A decimal number of at most 5 digits (a close code is 16 bits); longer
+/// runs are ids, timestamps or sizes.
+fn parse_code(digits: &[u8]) -> Option<u32> {
+    let digits = digits.strip_prefix(b"-").unwrap_or(digits);
+    if digits.is_empty() || digits.len() > 5 {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |acc, &d| {
+        d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// True when what follows the number makes it a quantity, a time, a decimal or
+/// part of a larger token: `1006ms`, `3000 connections`, `1011.5`, `1006-`.
+fn is_quantity(line: &[u8], end: usize) -> bool {
+    let rest = &line[end..];
+    match rest.first() {
+        None => return false,
+        Some(b'.' | b',' | b':' | b'/' | b'-') => {
+            if rest.get(1).is_some_and(u8::is_ascii_digit) {
+                return true;
+            }
+        }
+        Some(b) if b.is_ascii_alphabetic() || *b == b'%' => return true,
+        _ => {}
+    }
+    let word_start = rest.iter().position(|b| !matches!(b, b' ' | b'\t'));
+    let Some(ws) = word_start else { return false };
+    if ws == 0 {
+        return false;
+    }
+    let word: Vec<u8> = rest[ws..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic() || **b == b'%' || **b == b')')
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if word.first() == Some(&b'%') {
+        return true;
+    }
+    UNITS.iter().any(|u| u.as_bytes() == word.as_slice())
+}
+
+/// True when the number at `start` follows `host:` — a port, not a code.
+/// `code:1006`, `closed:1006` and `status:1006` are keys, not hosts.
+fn is_port(line: &[u8], start: usize) -> bool {
+    if start < 2 || line[start - 1] != b':' {
+        return false;
+    }
+    let before = &line[..start - 1];
+    let word_len = before
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    if word_len == 0 {
+        return matches!(before.last(), Some(b']'));
+    }
+    let word = before[before.len() - word_len..].to_ascii_lowercase();
+    const KEYS: &[&[u8]] = &[
+        b"code",
+        b"status",
+        b"close",
+        b"closed",
+        b"closing",
+        b"closure",
+        b"disconnected",
+        b"statuscode",
+        b"status_code",
+        b"closecode",
+        b"close_code",
+        b"closestatus",
+        b"reason",
+    ];
+    !KEYS.contains(&word.as_slice())
+}
+
+/// A reason worth reporting: trimmed, not empty, not `null`/`None`.
+fn trim_reason(line: &[u8], r: Range<usize>) -> Option<Range<usize>> {
+    let text = &line[r.clone()];
+    let lead = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let trail = text[lead..]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_whitespace() || **b == b'.')
+        .count();
+    let range = r.start + lead..r.end - trail;
+    let trimmed = &line[range.clone()];
+    let empty = trimmed.is_empty()
+        || [
+            &b"null"[..],
+            b"None",
+            b"nil",
+            b"undefined",
+            b"\"\"",
+            b"''",
+            b"<nil>",
+            b"no reason",
+        ]
+        .contains(&trimmed);
+    (!empty).then_some(range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(line: &str) -> Vec<u32> {
+        let ex = Extractor::new(&[]).unwrap();
+        let mut out = Vec::new();
+        ex.extract(line.as_bytes(), &mut out);
+        out.iter().map(|f| f.code).collect()
+    }
+
+    fn reason(line: &str) -> Option<String> {
+        let ex = Extractor::new(&[]).unwrap();
+        let mut out = Vec::new();
+        ex.extract(line.as_bytes(), &mut out);
+        let f = out.first()?;
+        f.reason
+            .clone()
+            .map(|r| String::from_utf8_lossy(&line.as_bytes()[r]).into_owned())
+    }
+
+    #[test]
+    fn finds_common_formats() {
+        assert_eq!(
+            codes("websocket: close 1006 (abnormal closure): unexpected EOF"),
+            [1006]
+        );
+        assert_eq!(codes("CloseStatus[code=1008, reason=null]"), [1008]);
+        assert_eq!(
+            codes("received 1011 (internal error) keepalive ping timeout; then sent 1011 (internal error) keepalive ping timeout"),
+            [1011]
+        );
+        assert_eq!(codes(r#"{"msg":"websocket closed","code":1006}"#), [1006]);
+        assert_eq!(
+            codes("level=warn msg=\"ws closed\" close_code=4001"),
+            [4001]
+        );
+        assert_eq!(
+            codes(r#"Close(Some(CloseFrame { code: Away, reason: "" }))"#),
+            [1001]
+        );
+        assert_eq!(
+            codes(r#"CloseFrame { code: Library(4001), reason: "x" }"#),
+            [4001]
+        );
+    }
+
+    #[test]
+    fn rejects_numbers_that_are_not_codes() {
+        assert!(codes("listening on :3000").is_empty());
+        assert!(codes("websocket handshake took 1006ms").is_empty());
+        assert!(codes("closed connection to localhost:3000").is_empty());
+        assert!(codes("ERROR 1045 (28000): Access denied for user 'root'").is_empty());
+        assert!(codes("payment declined code=1001").is_empty());
+        assert!(codes("closing 3000 idle connections").is_empty());
+    }
+
+    #[test]
+    fn reports_invalid_codes_the_line_calls_close_codes() {
+        assert_eq!(
+            codes("RangeError: Invalid WebSocket frame: invalid status code 1005"),
+            [1005]
+        );
+        assert_eq!(codes("Code must be in range [1000,5000): 999"), [999]);
+        assert_eq!(codes("ws closed close_code=5000"), [5000]);
+    }
+
+    #[test]
+    fn takes_the_reason_from_the_format() {
+        assert_eq!(
+            reason(
+                "received 1011 (internal error) keepalive ping timeout; no close frame received"
+            )
+            .as_deref(),
+            Some("keepalive ping timeout")
+        );
+        assert_eq!(reason("CloseStatus[code=1008, reason=null]"), None);
+        assert_eq!(
+            reason("level=warn msg=\"ws closed\" close_code=4001 reason=\"token expired\"")
+                .as_deref(),
+            Some("token expired")
+        );
+    }
+
+    #[test]
+    fn ambiguous_names_need_the_library() {
+        assert_eq!(
+            codes("o.e.j.websocket: close status StatusCode.BAD_DATA jetty"),
+            [1003]
+        );
+        assert_eq!(
+            codes("org.springframework.web.socket: closing with CloseStatus.BAD_DATA"),
+            [1007]
+        );
+        assert!(codes("ws closed with code: BAD_DATA").is_empty());
+    }
+
+    #[test]
+    fn fifty_digit_numbers_are_not_codes() {
+        assert!(codes(&format!("ws closed close_code={}", "9".repeat(50))).is_empty());
+    }
+}

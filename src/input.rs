@@ -1,0 +1,233 @@
+//! Inputs and the batches of lines read from them.
+//!
+//! [`LineBatcher`] hands out every complete line already read as one batch:
+//! when input trickles (`kubectl logs -f`) a batch is the one line that just
+//! arrived, so it can be written and flushed at once; when input pours, a
+//! batch is a full buffer and throughput holds. Memory is bounded: a line
+//! longer than the limit is handed out in pieces ([`Chunk::Piece`]).
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// Where lines come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input (no file arguments, or `-`).
+    Stdin,
+    /// A path exactly as given on the command line.
+    File(PathBuf),
+}
+
+impl Source {
+    /// Turns a command-line argument into a source (`-` is stdin).
+    pub fn from_arg(arg: &Path) -> Source {
+        if arg.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::File(arg.to_path_buf())
+        }
+    }
+
+    /// The name printed in output and messages: `-` for stdin, else the path
+    /// as given (lossily decoded if it is not UTF-8).
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "-".to_string(),
+            Source::File(p) => p.to_string_lossy().into_owned(),
+        }
+    }
+
+    /// Opens the source for reading. A directory is an error here rather than
+    /// at the first read, so the message can say what to do.
+    pub fn open(&self) -> Result<Box<dyn Read + Send>, Error> {
+        match self {
+            Source::Stdin => Ok(Box::new(io::stdin())),
+            Source::File(path) => {
+                let file = File::open(path).map_err(|source| Error::Input {
+                    path: path.clone(),
+                    source,
+                })?;
+                let meta = file.metadata().map_err(|source| Error::Input {
+                    path: path.clone(),
+                    source,
+                })?;
+                if meta.is_dir() {
+                    return Err(Error::Directory { path: path.clone() });
+                }
+                Ok(Box::new(file))
+            }
+        }
+    }
+}
+
+/// What one call of the batcher hands out.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Chunk<'a> {
+    /// Whole lines, each ending in `\n` except possibly the last line of the input.
+    Lines(&'a [u8]),
+    /// A piece of a line longer than the limit; the line goes on in the next chunk.
+    Piece(&'a [u8]),
+}
+
+/// Default size of the read buffer.
+pub const DEFAULT_BUFFER: usize = 256 * 1024;
+/// Default longest line kept whole; longer lines are handed out in pieces.
+pub const DEFAULT_MAX_LINE: usize = 4 * 1024 * 1024;
+
+/// Reads lines in batches; see the module documentation.
+pub struct LineBatcher<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// Unconsumed bytes are `buf[start..end]`.
+    start: usize,
+    end: usize,
+    /// `buf[start..searched]` is known to hold no newline.
+    searched: usize,
+    max_line: usize,
+    eof: bool,
+}
+
+impl<R: Read> LineBatcher<R> {
+    /// A batcher with the default buffer and line limit.
+    pub fn new(reader: R) -> Self {
+        Self::with_limits(reader, DEFAULT_BUFFER, DEFAULT_MAX_LINE)
+    }
+
+    /// A batcher with a `buffer`-byte read buffer that grows up to `max_line`
+    /// bytes for long lines.
+    pub fn with_limits(reader: R, buffer: usize, max_line: usize) -> Self {
+        let buffer = buffer.max(64);
+        LineBatcher {
+            reader,
+            buf: vec![0; buffer],
+            start: 0,
+            end: 0,
+            searched: 0,
+            max_line: max_line.max(buffer),
+            eof: false,
+        }
+    }
+
+    /// The next chunk, or `None` at the end of the input. Interrupted reads
+    /// are retried; other read errors are returned.
+    pub fn next_chunk(&mut self) -> io::Result<Option<Chunk<'_>>> {
+        loop {
+            // Complete lines already buffered (from an earlier read)?
+            let from = self.searched.max(self.start);
+            if let Some(nl) = memchr::memrchr(b'\n', &self.buf[from..self.end]) {
+                let (s, e) = (self.start, from + nl + 1);
+                self.start = e;
+                self.searched = e;
+                return Ok(Some(Chunk::Lines(&self.buf[s..e])));
+            }
+            self.searched = self.end;
+            if self.eof {
+                if self.start == self.end {
+                    return Ok(None);
+                }
+                let (s, e) = (self.start, self.end);
+                self.start = self.end;
+                return Ok(Some(Chunk::Lines(&self.buf[s..e])));
+            }
+            // Make room: move the partial line to the front, or grow, or give
+            // up on keeping the line whole.
+            if self.end == self.buf.len() {
+                if self.start > 0 {
+                    self.buf.copy_within(self.start..self.end, 0);
+                    self.end -= self.start;
+                    self.searched -= self.start;
+                    self.start = 0;
+                } else if self.buf.len() < self.max_line {
+                    let new_len = (self.buf.len() * 2).min(self.max_line);
+                    self.buf.resize(new_len, 0);
+                } else {
+                    let (s, e) = (self.start, self.end);
+                    self.start = self.end;
+                    self.searched = self.end;
+                    return Ok(Some(Chunk::Piece(&self.buf[s..e])));
+                }
+            }
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+            if self.start == self.end && !self.eof {
+                // Nothing buffered: reset so reads use the whole buffer.
+                self.start = 0;
+                self.end = 0;
+                self.searched = 0;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that returns at most `step` bytes per read, like a pipe.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn collect(data: &[u8], step: usize, buffer: usize, max_line: usize) -> Vec<(bool, Vec<u8>)> {
+        let mut b = LineBatcher::with_limits(Trickle { data, step }, buffer, max_line);
+        let mut out = Vec::new();
+        while let Some(chunk) = b.next_chunk().unwrap() {
+            match chunk {
+                Chunk::Lines(l) => out.push((true, l.to_vec())),
+                Chunk::Piece(p) => out.push((false, p.to_vec())),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn batches_reassemble_to_the_input() {
+        let data = b"a\r\nbb\n\nccc\x00\xff\ndddd";
+        for step in 1..data.len() + 1 {
+            let chunks = collect(data, step, 64, 1024);
+            let joined: Vec<u8> = chunks.iter().flat_map(|(_, c)| c.clone()).collect();
+            assert_eq!(joined, data, "step {step}");
+            for (whole, c) in &chunks[..chunks.len() - 1] {
+                assert!(*whole && c.ends_with(b"\n"));
+            }
+        }
+    }
+
+    #[test]
+    fn trickling_input_gives_one_line_per_batch() {
+        let chunks = collect(b"one\ntwo\n", 4, 64, 1024);
+        assert_eq!(
+            chunks,
+            vec![(true, b"one\n".to_vec()), (true, b"two\n".to_vec())]
+        );
+    }
+
+    #[test]
+    fn long_lines_come_in_pieces_and_memory_stays_bounded() {
+        let mut data = vec![b'x'; 1000];
+        data.push(b'\n');
+        data.extend_from_slice(b"short\n");
+        let chunks = collect(&data, 100, 64, 256);
+        assert!(chunks.iter().any(|(whole, _)| !whole));
+        assert!(chunks.iter().all(|(_, c)| c.len() <= 256));
+        let joined: Vec<u8> = chunks.iter().flat_map(|(_, c)| c.clone()).collect();
+        assert_eq!(joined, data);
+    }
+}

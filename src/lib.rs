@@ -1,0 +1,35 @@
+//! wscode-annotate: finds WebSocket close codes in logs and explains them.
+//!
+//! The pieces, in the order data flows through them:
+//! [`input`] reads sources in batches of lines, [`extract`] finds close codes
+//! (a prefilter first, then the formats of real libraries), [`registry`]
+//! explains each code, [`filter`] keeps what the user asked for, [`scan`]
+//! drives it all over a batch and pushes into a [`scan::Sink`], and
+//! [`printer`] writes annotated text or JSON Lines.
+//!
+//! ```
+//! use wscode_annotate::extract::Extractor;
+//! use wscode_annotate::registry::describe;
+//!
+//! let extractor = Extractor::new(&[]).unwrap();
+//! let mut found = Vec::new();
+//! extractor.extract(b"websocket: close 1006 (abnormal closure): unexpected EOF", &mut found);
+//! assert_eq!(found[0].code, 1006);
+//! assert_eq!(describe(found[0].code).entry.name, "Abnormal Closure");
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod annotate;
+pub mod cli;
+pub mod error;
+pub mod extract;
+pub mod filter;
+pub mod input;
+pub mod printer;
+pub mod registry;
+pub mod run;
+pub mod scan;
+
+pub use error::Error;
+pub use run::{run, Outcome};

@@ -1,0 +1,192 @@
+//! The one owner of the output: text annotation or JSON Lines.
+//!
+//! The printer is generic over `W: Write` (a `BufWriter` around stdout in
+//! the binary, a `Vec<u8>` in tests). The caller flushes after each batch,
+//! so a trickle of input comes out line by line and a flood comes out in
+//! large writes.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::annotate::{category_of, render};
+use crate::extract::Finding;
+use crate::registry::{describe, Category, CodeRange, Reconnect};
+use crate::scan::{Line, Sink};
+
+/// How findings are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Every line as it was, annotated where it carries a code.
+    Text,
+    /// One JSON object per code found, one per line.
+    Json,
+}
+
+/// Prints what the scanner finds.
+pub struct Printer<W: Write> {
+    out: W,
+    format: Format,
+    color: bool,
+    only_matching: bool,
+    source: String,
+    scratch: Vec<u8>,
+}
+
+impl<W: Write> Printer<W> {
+    /// A printer writing `format` to `out`.
+    pub fn new(out: W, format: Format, color: bool, only_matching: bool) -> Self {
+        Printer {
+            out,
+            format,
+            color,
+            only_matching,
+            source: "-".to_string(),
+            scratch: Vec::with_capacity(1024),
+        }
+    }
+
+    /// Names the input the next lines come from (`-` for stdin).
+    pub fn set_source(&mut self, name: &str) {
+        self.source.clear();
+        self.source.push_str(name);
+    }
+
+    /// Pushes everything written so far to the output.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    /// The writer back (tests read what was printed).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W: Write> Sink for Printer<W> {
+    fn wants_passthrough(&self) -> bool {
+        self.format == Format::Text && !self.only_matching
+    }
+
+    fn wants_line_numbers(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    fn passthrough(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.out.write_all(bytes)
+    }
+
+    fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()> {
+        match self.format {
+            Format::Text => {
+                if findings.is_empty() && self.only_matching {
+                    return Ok(());
+                }
+                self.scratch.clear();
+                self.scratch.extend_from_slice(line.text);
+                render(findings, self.color, &mut self.scratch);
+                self.scratch.extend_from_slice(line.ending);
+                if self.only_matching && line.ending.is_empty() {
+                    self.scratch.push(b'\n');
+                }
+                self.out.write_all(&self.scratch)
+            }
+            Format::Json => {
+                for finding in findings {
+                    self.scratch.clear();
+                    let record = Record::new(&self.source, line, finding);
+                    let mut ser =
+                        serde_json::Serializer::with_formatter(&mut self.scratch, SafeFormatter);
+                    record.serialize(&mut ser).map_err(io::Error::other)?;
+                    self.scratch.push(b'\n');
+                    self.out.write_all(&self.scratch)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// One JSON Lines object: a close code found on a line. Field names are
+/// stable (documented in the README); new fields may be added.
+#[derive(Debug, Serialize)]
+pub struct Record<'a> {
+    pub source: &'a str,
+    pub line_number: u64,
+    pub code: u32,
+    pub name: &'static str,
+    pub category: Category,
+    pub range: CodeRange,
+    pub meaning: &'static str,
+    pub recovery: &'static str,
+    pub hint: &'static str,
+    pub reconnect: Reconnect,
+    pub on_wire: bool,
+    /// The line says this code arrived although it must not be sent.
+    pub rejected: bool,
+    pub reason: Option<Cow<'a, str>>,
+    pub line: Cow<'a, str>,
+}
+
+impl<'a> Record<'a> {
+    /// The record for `finding` on `line` of `source`.
+    pub fn new(source: &'a str, line: &Line<'a>, finding: &Finding) -> Self {
+        let d = describe(finding.code);
+        let reason = finding
+            .reason
+            .clone()
+            .filter(|r| r.end <= line.text.len())
+            .map(|r| String::from_utf8_lossy(&line.text[r]));
+        Record {
+            source,
+            line_number: line.number,
+            code: finding.code,
+            name: d.entry.name,
+            category: category_of(finding),
+            range: d.range,
+            meaning: d.entry.meaning,
+            recovery: d.entry.recovery,
+            hint: d.entry.hint,
+            reconnect: if finding.rejected {
+                Reconnect::AfterFix
+            } else {
+                d.entry.reconnect
+            },
+            on_wire: d.entry.on_wire && !finding.rejected,
+            rejected: finding.rejected,
+            reason,
+            line: String::from_utf8_lossy(line.text),
+        }
+    }
+}
+
+/// serde_json escapes C0 controls; this also escapes DEL, C1 controls and
+/// the Unicode line separators, so no string from a log can move a
+/// terminal's cursor or split a line in a consumer.
+struct SafeFormatter;
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut last = 0;
+        for (i, c) in fragment.char_indices() {
+            if c == '\u{7f}'
+                || ('\u{80}'..='\u{9f}').contains(&c)
+                || c == '\u{2028}'
+                || c == '\u{2029}'
+            {
+                writer.write_all(&fragment.as_bytes()[last..i])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                last = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[last..])
+    }
+}
