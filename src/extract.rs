@@ -59,6 +59,12 @@ const ANCHORS: &[&str] = &[
     "Code must be in range",
     "may not be used",
     "WS_ERR_",
+    "with code",
+    "opcode=8",
+    "status-code)]",
+    "nvalid status code",
+    "nvalid code: ",
+    "comply with RFC-6455",
     "ws ",
     "ws_",
     "ws:",
@@ -87,12 +93,22 @@ enum Strength {
     Contextual,
 }
 
+/// How the code group spells the number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Value {
+    /// Decimal digits.
+    Decimal,
+    /// The first two bytes of a close payload in Python's bytes repr (`\x03\xe9`).
+    PyBytes,
+}
+
 /// One alternative of the format regex. `name` is the capture-group suffix.
 struct Rule {
     group: &'static str,
     strength: Strength,
     /// The line reports the code as one that must not be sent.
     rejected: bool,
+    value: Value,
     regex: &'static str,
 }
 
@@ -104,6 +120,7 @@ const RULES: &[Rule] = &[
         group: "gorilla",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"websocket: close (?P<c_gorilla>\d{1,6})(?: \([^)]*\))?(?:: (?P<r_gorilla>[^\r\n]*))?",
     },
     // gorilla/websocket: "websocket: bad close code 1014"
@@ -111,6 +128,7 @@ const RULES: &[Rule] = &[
         group: "gorillabad",
         strength: Strength::Explicit,
         rejected: true,
+        value: Value::Decimal,
         regex: r"bad close code (?P<c_gorillabad>\d{1,6})",
     },
     // Node ws receiver: "Invalid WebSocket frame: invalid status code 1005"
@@ -118,6 +136,7 @@ const RULES: &[Rule] = &[
         group: "wsinvalid",
         strength: Strength::Explicit,
         rejected: true,
+        value: Value::Decimal,
         regex: r"invalid (?:status|close) code:? (?P<c_wsinvalid>-?\d{1,6})",
     },
     // OkHttp WebSocketProtocol: "Code must be in range [1000,5000): 999"
@@ -125,6 +144,7 @@ const RULES: &[Rule] = &[
         group: "okrange",
         strength: Strength::Explicit,
         rejected: true,
+        value: Value::Decimal,
         regex: r"Code must be in range \[1000,5000\): (?P<c_okrange>-?\d{1,6})",
     },
     // OkHttp: "Code 1005 is reserved and may not be used."
@@ -132,6 +152,7 @@ const RULES: &[Rule] = &[
         group: "okreserved",
         strength: Strength::Explicit,
         rejected: true,
+        value: Value::Decimal,
         regex: r"Code (?P<c_okreserved>\d{1,6}) is reserved and may not be used",
     },
     // Python websockets >= 10: "received 1011 (internal error) keepalive ping timeout; then sent …"
@@ -139,6 +160,7 @@ const RULES: &[Rule] = &[
         group: "pyws",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"\b(?:received|sent) (?P<c_pyws>\d{1,6}) \((?:OK|going away|protocol error|unsupported (?:data|type)|unknown|no status (?:received|code) \[internal\]|abnormal closure \[internal\]|connection closed abnormally \[internal\]|invalid (?:frame payload )?data|policy violation|message too big|mandatory extension|extension required|internal error|unexpected error|service restart|try again later|bad gateway|TLS (?:handshake )?failure \[internal\]|registered|private use)\)(?: (?P<r_pyws>[^;\r\n]+))?",
     },
     // Python websockets <= 9: "code = 1006 (connection closed abnormally [internal]), no reason"
@@ -146,6 +168,7 @@ const RULES: &[Rule] = &[
         group: "pyold",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"\bcode = (?P<c_pyold>\d{1,6}) \([^)]*\)(?:, reason = (?P<r_pyold>[^\r\n]*))?",
     },
     // tungstenite Debug: "CloseFrame { code: Library(4001), reason: … }", "Bad(1014)"
@@ -153,6 +176,7 @@ const RULES: &[Rule] = &[
         group: "tung",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"\b(?:Library|Iana|Bad|Reserved)\((?P<c_tung>\d{1,6})\)",
     },
     // coder/websocket stringer for unknown codes: "StatusCode(4001)"
@@ -160,6 +184,7 @@ const RULES: &[Rule] = &[
         group: "coder",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"\bStatusCode\((?P<c_coder>\d{1,6})\)",
     },
     // Spring CloseStatus.toString: "CloseStatus[code=1008, reason=null]"
@@ -167,6 +192,7 @@ const RULES: &[Rule] = &[
         group: "spring",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"CloseStatus\[code=(?P<c_spring>-?\d{1,6}), reason=(?P<r_spring>[^\]\r\n]*)\]",
     },
     // Jakarta CloseReason.toString: "CloseReason[1006,Connection reset]"
@@ -174,6 +200,7 @@ const RULES: &[Rule] = &[
         group: "jakarta",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"CloseReason\[(?P<c_jakarta>\d{1,6})(?:,(?P<r_jakarta>[^\]\r\n]*))?\]",
     },
     // Netty WebSocketCloseStatus for unknown codes: "Close status #4001"
@@ -181,6 +208,7 @@ const RULES: &[Rule] = &[
         group: "netty",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"Close status #(?P<c_netty>\d{1,6})",
     },
     // Node ws error objects print the close code they will send:
@@ -189,13 +217,91 @@ const RULES: &[Rule] = &[
         group: "nodesym",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"\[Symbol\(status-code\)\]: (?P<c_nodesym>\d{1,6})",
+    },
+    // Python websockets debug log: "! failing connection with code 1006"
+    Rule {
+        group: "pyfail",
+        strength: Strength::Explicit,
+        rejected: false,
+        value: Value::Decimal,
+        regex: r"failing connection with code (?P<c_pyfail>\d{1,6})",
+    },
+    // aiohttp: "WSMessage(type=<WSMsgType.CLOSE: 8>, data=1000, extra='')",
+    // "WSMessageClose(data=1001, size=17, extra='Server shutdown', …)"
+    Rule {
+        group: "aiohttp",
+        strength: Strength::Explicit,
+        rejected: false,
+        value: Value::Decimal,
+        regex: r"(?:WSMsgType\.CLOSE: 8>, data=|WSMessageClose\(data=)(?P<c_aiohttp>\d{1,6})(?:, size=\d+)?(?:, extra='(?P<r_aiohttp>[^']*)')?",
+    },
+    // starlette: "WebSocketDisconnect: (1001, '')", "WebSocketDisconnect: 1000",
+    // "WebSocketDisconnect(code=1006, reason='')"
+    Rule {
+        group: "starlette",
+        strength: Strength::Explicit,
+        rejected: false,
+        value: Value::Decimal,
+        regex: r"WebSocketDisconnect(?:: \(?|\((?:code=)?)(?P<c_starlette>\d{1,6})(?:, (?:reason=)?'(?P<r_starlette>[^']*)')?",
+    },
+    // websocket-client trace: "++Rcv decoded: fin=1 opcode=8 data=b'\x03\xe9Going away'"
+    // (the code is the payload's first two bytes, in Python's bytes repr)
+    Rule {
+        group: "pybytes",
+        strength: Strength::Explicit,
+        rejected: false,
+        value: Value::PyBytes,
+        regex: r#"opcode=8 data=b['"](?P<c_pybytes>(?:\\x[0-9a-f]{2}|\\[tnr])(?:\\x[0-9a-f]{2}|\\[tnr\\'"]|[ -~]))(?P<r_pybytes>[^'"\r\n]*)"#,
+    },
+    // websocket-client: "('Invalid close opcode %r', 1005)"
+    Rule {
+        group: "pyopcode",
+        strength: Strength::Explicit,
+        rejected: true,
+        value: Value::Decimal,
+        regex: r"Invalid close opcode %r', (?P<c_pyopcode>-?\d{1,6})\)",
+    },
+    // Jetty CloseStatus.toString: "{1001=SHUTDOWN,Idle Timeout}"
+    Rule {
+        group: "jetty",
+        strength: Strength::Explicit,
+        rejected: false,
+        value: Value::Decimal,
+        regex: r"\{(?P<c_jetty>\d{4})=[A-Z][A-Z_]+,(?P<r_jetty>[^}\r\n]*)\}",
+    },
+    // Netty: "WebSocket close status code does NOT comply with RFC-6455: 1004",
+    // "Invalid close frame getStatus code: 1005"
+    Rule {
+        group: "nettybad",
+        strength: Strength::Explicit,
+        rejected: true,
+        value: Value::Decimal,
+        regex: r"(?:does NOT comply with RFC-6455|Invalid close frame getStatus code): (?P<c_nettybad>-?\d{1,6})",
+    },
+    // Spring: "Invalid status code: 999"; Jakarta: "IllegalArgumentException: Invalid code: 5000"
+    Rule {
+        group: "javabad",
+        strength: Strength::Explicit,
+        rejected: true,
+        value: Value::Decimal,
+        regex: r"(?:Invalid status code|IllegalArgumentException: Invalid code): (?P<c_javabad>-?\d{1,6})",
+    },
+    // Swift Foundation on Linux: "NSURLSessionWebSocketCloseCode(rawValue: 1007)"
+    Rule {
+        group: "swift",
+        strength: Strength::Explicit,
+        rejected: false,
+        value: Value::Decimal,
+        regex: r"CloseCode\(rawValue: (?P<c_swift>-?\d{1,6})\)",
     },
     // SignalR: "WebSocket closed with status code: 1006 (no reason given)."
     Rule {
         group: "signalr",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r"(?i:websocket) closed with status code: (?P<c_signalr>\d{1,6}) \((?P<r_signalr>[^)\r\n]*)\)",
     },
     // Keys that name a close code: close_code=4001, "closeCode": 1006,
@@ -204,6 +310,7 @@ const RULES: &[Rule] = &[
         group: "closekey",
         strength: Strength::Explicit,
         rejected: false,
+        value: Value::Decimal,
         regex: r#"(?i:\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?(?:status[_.\- ]?)?code|\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?status|\bclosestatus(?:code)?|\bclosecode)["']?\s*(?:[:=]|=>|is)\s*["'\[(]?(?P<c_closekey>-?\d{1,6})\b"#,
     },
     // Prose: "closed with code 1006", "connection closed, code: 4001",
@@ -212,7 +319,8 @@ const RULES: &[Rule] = &[
         group: "prose",
         strength: Strength::Keyword,
         rejected: false,
-        regex: r"(?i:\b(?:clos(?:e|ed|ing|ure)|disconnect(?:ed)?|ondisconnect|onclose)\b(?:[^0-9\r\n]{0,32}?(?:\bcode|\bstatus)\b[^0-9A-Za-z\r\n]{0,4}|[^0-9\r\n]{0,24}?(?:[:#(\[]|\bwith|=)[ \t]*|[ \t]))(?P<c_prose>\d{4,5})\b",
+        value: Value::Decimal,
+        regex: r"\b(?:[Cc]los(?:e|ed|ing|ure)|CLOSED?|[Dd]isconnect(?:ed)?|on[Dd]isconnect|on[Cc]lose)\b(?:[^0-9\r\n]{0,32}?(?i:\bcode|\bstatus)\b[^0-9A-Za-z\r\n]{0,4}|[^0-9\r\n]{0,24}?(?:[:#(\[]|=)[ \t]*|[ \t])(?P<c_prose>\d{4,5})\b",
     },
     // Generic keys on a line about a WebSocket close: {"code":1006}, code=1006,
     // statusCode: 4001, "status": 1001, CloseEvent {… code: 1006 …}
@@ -220,6 +328,7 @@ const RULES: &[Rule] = &[
         group: "key",
         strength: Strength::Contextual,
         rejected: false,
+        value: Value::Decimal,
         regex: r#"(?i:\b(?:code|status|status_?code|ws_?code|close)\b)["']?\s*(?:[:=]|=>)\s*["']?(?P<c_key>\d{4})\b"#,
     },
 ];
@@ -264,7 +373,6 @@ const UNITS: &[&str] = &[
     "x",
     "times",
     "connections",
-    "connection",
     "conns",
     "clients",
     "messages",
@@ -361,12 +469,10 @@ fn needs_qualifier(name: &str) -> bool {
         "MESSAGE_TOO_LARGE",
         "POLICY_VIOLATION",
     ];
-    // tungstenite's one-word variants (Away, Error, Status, …) are weak too.
-    WEAK.contains(&name)
-        || !name.contains(|c: char| c == '_' || c.is_ascii_digit()) && {
-            let upper = name.chars().filter(|c| c.is_ascii_uppercase()).count();
-            upper <= 1
-        }
+    // One-word names (tungstenite's Away, Error, Status; Starscream's
+    // normal) are weak too; camelCase and SNAKE_CASE names are not.
+    let one_word = !name.contains('_') && !name[1..].contains(|c: char| c.is_ascii_uppercase());
+    WEAK.contains(&name) || one_word
 }
 
 impl Extractor {
@@ -433,7 +539,7 @@ impl Extractor {
             names,
             user,
             qualifier: build(
-                r"(?:\b(?:code|Code|CODE|status|Status|CloseCodes?|CloseStatus|StatusCode|WSCloseCode|WebSocketCloseStatus|closeCode|closeStatus|close_code|close_status)\s*(?:::|\.|:|=|\?\.)\s*\.?|\bclose(?:d|_code|Code)?\s*[:=(]\s*\.?)$",
+                r"(?:\b(?:code|Code|CODE|status|Status|CloseCodes?|CloseStatus|StatusCode|WSCloseCode|WebSocketCloseStatus|closeCode|closeStatus|close_code|close_status)\s*(?:::|\.|:|=|\?\.)\s*\.?|\bclose(?:d|_code|Code)?\s*[:=(]\s*\.?|(?i:close status code) '|didCloseWith:? )$",
             ),
             jetty_spring: build(
                 r"(?i)(?P<jetty>jetty|StatusCode\.)|(?P<spring>spring|CloseStatus\.)",
@@ -489,7 +595,11 @@ impl Extractor {
             };
             let rule = &RULES[rule];
             let (cs, ce) = caps.get(code_group).expect("checked above");
-            let accepted = parse_code(&line[cs..ce]).filter(|&code| {
+            let value = match rule.value {
+                Value::Decimal => parse_code(&line[cs..ce]),
+                Value::PyBytes => parse_py_bytes(&line[cs..ce]),
+            };
+            let accepted = value.filter(|&code| {
                 let valid = (1000..=4999).contains(&code);
                 match rule.strength {
                     Strength::Explicit => true,
@@ -640,6 +750,30 @@ fn parse_code(digits: &[u8]) -> Option<u32> {
     digits.iter().try_fold(0u32, |acc, &d| {
         d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
     })
+}
+
+/// The big-endian u16 in the first two bytes of a Python bytes repr:
+/// `\x03\xe9` is 1001, `\x03\xe8` 1000, `\x0f\xa1` 4001.
+fn parse_py_bytes(text: &[u8]) -> Option<u32> {
+    let mut bytes = [0u8; 2];
+    let mut rest = text;
+    for byte in &mut bytes {
+        let (value, used) = match rest {
+            [b'\\', b'x', h, l, ..] => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                (hex(*h)? * 16 + hex(*l)?, 4)
+            }
+            [b'\\', b't', ..] => (9, 2),
+            [b'\\', b'n', ..] => (10, 2),
+            [b'\\', b'r', ..] => (13, 2),
+            [b'\\', c, ..] => (u32::from(*c), 2),
+            [c, ..] => (u32::from(*c), 1),
+            [] => return None,
+        };
+        *byte = u8::try_from(value).ok()?;
+        rest = &rest[used..];
+    }
+    Some(u32::from(u16::from_be_bytes(bytes)))
 }
 
 /// True when what follows the number makes it a quantity, a time, a decimal or
@@ -827,6 +961,15 @@ mod tests {
             [1007]
         );
         assert!(codes("ws closed with code: BAD_DATA").is_empty());
+    }
+
+    #[test]
+    fn python_bytes_payloads_decode() {
+        assert_eq!(parse_py_bytes(br"\x03\xe9"), Some(1001));
+        assert_eq!(parse_py_bytes(br"\x0f\xa1"), Some(4001));
+        assert_eq!(parse_py_bytes(br"\n\x00"), Some(2560));
+        assert_eq!(parse_py_bytes(br"\x03A"), Some(0x0341));
+        assert_eq!(parse_py_bytes(br"\x03"), None);
     }
 
     #[test]
