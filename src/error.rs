@@ -27,7 +27,7 @@ pub enum Error {
 /// The OS error without Rust's "(os error N)" suffix, lower-cased like other
 /// command-line tools print it.
 fn describe_io(err: &io::Error) -> String {
-    let text = match err.kind() {
+    match err.kind() {
         io::ErrorKind::NotFound => "No such file or directory".to_string(),
         io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
         _ => {
@@ -37,6 +37,5 @@ fn describe_io(err: &io::Error) -> String {
                 None => s,
             }
         }
-    };
-    text
+    }
 }

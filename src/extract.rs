@@ -333,9 +333,12 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// Words that make a line "about a WebSocket close" for [`Strength::Contextual`] rules.
-const CLOSE_CONTEXT: &str =
-    r"(?i:websocket|\bws\b|\bwss?:|\bws[_.\-]|clos(?:e|ed|ing|ure)|disconnect|onclose|closeevent)";
+/// Words that make a line "about a WebSocket close" for
+/// [`Strength::Contextual`] rules: the close event's own names, or a
+/// WebSocket word together with a close word.
+const CLOSE_EVENT: &str = r"(?i:closeevent|on_?clos(?:e|ed|ing)\b|close[_ ]?frame|wserror|ws[_.\-]?close|websocket[_.\-]?close|close[_.\-]?code)";
+const WS_WORD: &str = r"(?i:websocket|web_socket|\bwss?\b|\bwss?[_.\-:/]|socket\.io|signalr|sockjs|graphql-ws|\bstomp\b)";
+const CLOSE_WORD: &str = r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)";
 
 /// A reason key on the line: reason="token expired", "reason":"…", reason: '…'.
 const REASON: &str = r#"(?i:\b(?:close_?)?reason(?:_?text)?)["']?\s*[:=]\s*(?:"(?P<dq>(?:[^"\\\r\n]|\\.)*)"|'(?P<sq>[^'\r\n]*)'|(?P<bare>[^\s,;}\])"']+))"#;
@@ -414,7 +417,9 @@ pub struct Extractor {
     formats: Regex,
     /// (rule index, code group index, reason group index) per rule.
     groups: Vec<(usize, usize, Option<usize>)>,
-    context: Regex,
+    close_event: Regex,
+    ws_word: Regex,
+    close_word: Regex,
     reason: Regex,
     names: AhoCorasick,
     /// Per alias in `names`: its index in [`ALIASES`].
@@ -534,7 +539,9 @@ impl Extractor {
             prefilter,
             formats,
             groups,
-            context: build(CLOSE_CONTEXT),
+            close_event: build(CLOSE_EVENT),
+            ws_word: build(WS_WORD),
+            close_word: build(CLOSE_WORD),
             reason: build(REASON),
             names,
             user,
@@ -599,8 +606,12 @@ impl Extractor {
                 Value::Decimal => parse_code(&line[cs..ce]),
                 Value::PyBytes => parse_py_bytes(&line[cs..ce]),
             };
+            let glued = rule.value == Value::Decimal && continues_token(&line[ce..]);
             let accepted = value.filter(|&code| {
                 let valid = (1000..=4999).contains(&code);
+                if glued {
+                    return false;
+                }
                 match rule.strength {
                     Strength::Explicit => true,
                     Strength::Keyword => valid && !is_quantity(line, ce) && !is_port(line, cs),
@@ -608,7 +619,7 @@ impl Extractor {
                         valid
                             && !is_quantity(line, ce)
                             && !is_port(line, cs)
-                            && *has_context.get_or_insert_with(|| self.context.is_match(line))
+                            && *has_context.get_or_insert_with(|| self.about_a_close(line))
                     }
                 }
             });
@@ -616,10 +627,12 @@ impl Extractor {
                 at = whole.start() + 1;
                 continue;
             };
-            let reason = reason_group
-                .and_then(|g| caps.get(g))
-                .map(|(rs, re)| rs..re)
-                .or_else(|| self.reason_key(line));
+            // A format with its own reason syntax does not borrow a
+            // `reason=` key meant for another code on the line.
+            let reason = match reason_group {
+                Some(g) => caps.get(g).map(|(rs, re)| rs..re),
+                None => self.reason_key(line),
+            };
             push(
                 out,
                 start,
@@ -636,12 +649,16 @@ impl Extractor {
         self.finish(start, out);
     }
 
+    /// Whether the line is about a WebSocket close (for generic keys).
+    fn about_a_close(&self, line: &[u8]) -> bool {
+        self.close_event.is_match(line) || self.ws_word.is_match(line) && self.close_word.is_match(line)
+    }
+
     /// Symbolic names: `StatusGoingAway`, `code: Away`, `CloseStatus.SERVER_ERROR`.
     fn extract_names(&self, line: &[u8], start: usize, out: &mut Vec<Finding>) {
         for m in self.names.find_iter(line) {
             let (s, e) = (m.start(), m.end());
-            let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-            if s > 0 && word_byte(line[s - 1]) || e < line.len() && word_byte(line[e]) {
+            if s > 0 && is_word_byte(line[s - 1]) || continues_token(&line[e..]) {
                 continue;
             }
             let name = ALIASES[m.pattern().as_usize()].name;
@@ -649,7 +666,7 @@ impl Extractor {
             if needs_qualifier(name) && !self.qualifier.is_match(before) {
                 continue;
             }
-            if !self.context.is_match(line) {
+            if !self.ws_word.is_match(line) && !self.close_word.is_match(line) {
                 continue;
             }
             let Some(code) = self.resolve_name(name, line) else {
@@ -740,6 +757,30 @@ fn push(out: &mut Vec<Finding>, start: usize, finding: Finding) {
     out.push(finding);
 }
 
+/// An ASCII byte that continues a word.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// True when `rest` goes on with the token that ended just before it: a
+/// number or name followed by a letter, a digit, an invalid UTF-8 byte or a
+/// letter of another script is part of something longer (`1006ms`,
+/// `10\xff06`, `1006毫秒`); punctuation (`1006，`) ends it.
+fn continues_token(rest: &[u8]) -> bool {
+    match rest.first() {
+        None => false,
+        Some(&b) if b < 0x80 => is_word_byte(b),
+        Some(_) => match std::str::from_utf8(&rest[..rest.len().min(4)]) {
+            Ok(s) => s.chars().next().is_some_and(char::is_alphanumeric),
+            Err(e) if e.valid_up_to() > 0 => std::str::from_utf8(&rest[..e.valid_up_to()])
+                .ok()
+                .and_then(|s| s.chars().next())
+                .is_some_and(char::is_alphanumeric),
+            Err(_) => true,
+        },
+    }
+}
+
 /// A decimal number of at most 5 digits (a close code is 16 bits); longer
 /// runs are ids, timestamps or sizes.
 fn parse_code(digits: &[u8]) -> Option<u32> {
@@ -782,28 +823,34 @@ fn is_quantity(line: &[u8], end: usize) -> bool {
     let rest = &line[end..];
     match rest.first() {
         None => return false,
-        Some(b'.' | b',' | b':' | b'/' | b'-') => {
-            if rest.get(1).is_some_and(u8::is_ascii_digit) {
-                return true;
-            }
+        Some(b'.' | b',' | b':' | b'/' | b'-') if rest.get(1).is_some_and(u8::is_ascii_digit) => {
+            return true;
         }
         Some(b) if b.is_ascii_alphabetic() || *b == b'%' => return true,
         _ => {}
     }
-    let word_start = rest.iter().position(|b| !matches!(b, b' ' | b'\t'));
-    let Some(ws) = word_start else { return false };
-    if ws == 0 {
+    // The next word, or the one after (an adjective: "1006 idle connections"),
+    // names a unit or a counted thing; "of" makes it a count ("1006 of 3000").
+    let mut words = rest
+        .split(|b| matches!(b, b' ' | b'\t'))
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.iter()
+                .take_while(|b| b.is_ascii_alphabetic() || **b == b'%')
+                .map(u8::to_ascii_lowercase)
+                .collect::<Vec<u8>>()
+        });
+    if !rest.starts_with(b" ") && !rest.starts_with(b"\t") {
         return false;
     }
-    let word: Vec<u8> = rest[ws..]
-        .iter()
-        .take_while(|b| b.is_ascii_alphabetic() || **b == b'%' || **b == b')')
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    if word.first() == Some(&b'%') {
+    let first = words.next().unwrap_or_default();
+    if first.first() == Some(&b'%') || first == b"of" || first == b"out" {
         return true;
     }
-    UNITS.iter().any(|u| u.as_bytes() == word.as_slice())
+    let second = words.next().unwrap_or_default();
+    [first, second]
+        .iter()
+        .any(|w| UNITS.iter().any(|u| u.as_bytes() == w.as_slice()))
 }
 
 /// True when the number at `start` follows `host:` — a port, not a code.
@@ -970,6 +1017,14 @@ mod tests {
         assert_eq!(parse_py_bytes(br"\n\x00"), Some(2560));
         assert_eq!(parse_py_bytes(br"\x03A"), Some(0x0341));
         assert_eq!(parse_py_bytes(br"\x03"), None);
+    }
+
+    #[test]
+    fn a_code_ends_at_punctuation_but_not_inside_a_token() {
+        assert_eq!(codes("websocket 关闭 close_code=1006，原因 timeout"), [1006]);
+        assert!(codes("ws closed close_code=1006毫秒").is_empty());
+        assert!(continues_token(b"\xff06"));
+        assert!(!continues_token(b""));
     }
 
     #[test]

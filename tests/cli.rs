@@ -1,0 +1,329 @@
+//! End-to-end tests of the binary: formats, the no-data-loss promise, JSON,
+//! streaming, errors and exit statuses.
+
+mod util;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use util::{command, fixture, run, strip};
+
+/// One row of fixtures/formats.tsv.
+struct FormatRow {
+    library: String,
+    expect: Vec<u64>,
+    line: String,
+}
+
+fn format_rows() -> Vec<FormatRow> {
+    let text = std::fs::read_to_string(fixture("formats.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|row| {
+            let cols: Vec<&str> = row.splitn(4, '\t').collect();
+            assert_eq!(cols.len(), 4, "malformed fixture row: {row}");
+            let expect = if cols[2] == "-" {
+                Vec::new()
+            } else {
+                cols[2].split(' ').map(|c| c.parse().unwrap()).collect()
+            };
+            FormatRow {
+                library: cols[0].to_string(),
+                expect,
+                line: cols[3].to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_library_format_gives_exactly_its_codes() {
+    let rows = format_rows();
+    assert!(rows.len() >= 200, "fixture table shrank");
+    let input: String = rows.iter().map(|r| format!("{}\n", r.line)).collect();
+    let out = run(&["--format", "json"], input.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut found: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
+    for obj in out.json() {
+        let n = obj["line_number"].as_u64().unwrap() as usize;
+        found.entry(n).or_default().push(obj["code"].as_u64().unwrap());
+    }
+    let mut wrong = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let got = found.remove(&(i + 1)).unwrap_or_default();
+        if got != row.expect {
+            wrong.push(format!(
+                "{} expected {:?} got {:?}: {}",
+                row.library, row.expect, got, row.line
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{} rows wrong:\n{}", wrong.len(), wrong.join("\n"));
+    // Both positives and negatives for many libraries.
+    let libraries: std::collections::HashSet<_> = rows
+        .iter()
+        .filter(|r| !r.expect.is_empty())
+        .map(|r| r.library.as_str())
+        .collect();
+    assert!(libraries.len() >= 20, "{libraries:?}");
+    assert!(rows.iter().filter(|r| r.expect.is_empty()).count() >= 60);
+}
+
+#[test]
+fn annotate_mode_passes_every_line_and_strips_back_exactly() {
+    let input = std::fs::read(fixture("sample.log")).unwrap();
+    let out = run(&[], &input);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 70);
+    assert_ne!(out.stdout, input, "the sample carries close codes");
+    assert_eq!(strip(&out.stdout), input);
+    let text = out.text();
+    assert!(text.contains(
+        "websocket: close 1006 (abnormal closure): unexpected EOF ⟪ws 1006 Abnormal Closure · error ·"
+    ));
+    assert_eq!(text.matches("⟪ws 1006 ").count(), 5, "{text}");
+}
+
+#[test]
+fn hostile_bytes_pass_through_untouched() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"plain\r\n");
+    input.extend_from_slice(b"websocket: close 1006 (abnormal closure)\r\n");
+    input.extend_from_slice(b"nul \x00 byte websocket: close 1001 (going away)\n");
+    input.extend_from_slice(b"bad utf8 \xff\xfe websocket: close 1011 (internal server error)\n");
+    input.extend_from_slice(b"ws closed close_code=10\xff06\n");
+    input.extend_from_slice("already ⟪ws 1000 looks annotated⟫\n".as_bytes());
+    input.extend_from_slice("already ⟪ws x⟫\r\n".as_bytes());
+    input.extend_from_slice(b"\n\n\r\r\n");
+    input.extend_from_slice(b"cr only\rwebsocket: close 1000 (normal)\rtail\n");
+    input.extend_from_slice(b"last line websocket: close 4001 without newline\r");
+    let out = run(&[], &input);
+    assert_eq!(out.code, 0);
+    assert_eq!(strip(&out.stdout), input);
+    let text = out.text();
+    for code in ["1006", "1001", "1011", "1000", "4001"] {
+        assert!(text.contains(&format!("⟪ws {code} ")), "{code} in {text:?}");
+    }
+    assert!(text.contains("looks annotated⟫ ⟪ws⟫\n"), "{text:?}");
+    // The code broken by an invalid byte is not a code.
+    assert!(!text.contains("close_code=10\u{fffd}06 ⟪"));
+    // Empty input gives empty output.
+    let out = run(&[], b"");
+    assert_eq!((out.code, out.stdout.len()), (0, 0));
+}
+
+#[test]
+fn json_lines_carry_the_documented_fields() {
+    let input = "2026-11-24T03:12:01.123Z received 1011 (internal error) keepalive ping timeout; then sent 1011 (internal error) keepalive ping timeout\n\
+                 noise\n\
+                 ws closed close_code=4001 reason=\"token expired\" and later websocket: close 1006 (abnormal closure)\n\
+                 RangeError: Invalid WebSocket frame: invalid status code 1005\n";
+    let out = run(&["--format", "json"], input.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let objs = out.json();
+    let summary: Vec<(u64, u64)> = objs
+        .iter()
+        .map(|o| (o["line_number"].as_u64().unwrap(), o["code"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(summary, vec![(1, 1011), (3, 4001), (3, 1006), (4, 1005)]);
+    let first = &objs[0];
+    assert_eq!(first["source"], "-");
+    assert_eq!(first["name"], "Internal Error");
+    assert_eq!(first["category"], "error");
+    assert_eq!(first["reconnect"], "limited");
+    assert_eq!(first["on_wire"], true);
+    assert_eq!(first["reason"], "keepalive ping timeout");
+    assert!(first["line"].as_str().unwrap().starts_with("2026-11-24T03:12:01.123Z received 1011"));
+    for key in ["meaning", "recovery", "hint", "range"] {
+        assert!(first[key].as_str().is_some_and(|s| !s.is_empty()), "{key}");
+    }
+    assert_eq!(objs[1]["reason"], "token expired");
+    assert_eq!(objs[1]["category"], "application");
+    assert_eq!(objs[2]["on_wire"], false);
+    assert_eq!(objs[2]["reason"], serde_json::Value::Null);
+    // A code the line reports as rejected on the wire is invalid.
+    assert_eq!(objs[3]["category"], "invalid");
+    assert_eq!(objs[3]["rejected"], true);
+}
+
+#[test]
+fn json_escapes_control_characters() {
+    let input = b"\x1b[31mwebsocket: close 1006 (abnormal closure): \x07bell\x7f\xc2\x9b\xe2\x80\xa8 \xff\n";
+    let out = run(&["--format", "json"], input);
+    let raw = out.text();
+    assert_eq!(raw.lines().count(), 1);
+    for bad in ['\u{1b}', '\u{7}', '\u{7f}', '\u{9b}', '\u{2028}'] {
+        assert!(!raw.contains(bad), "raw {bad:?} in {raw:?}");
+    }
+    let obj = &out.json()[0];
+    let line = obj["line"].as_str().unwrap();
+    assert!(line.starts_with("\u{1b}[31mwebsocket"), "escaped, not dropped: {line:?}");
+    assert!(line.ends_with('\u{fffd}'), "invalid UTF-8 decoded lossily");
+}
+
+#[test]
+fn a_trickling_producer_gets_each_line_at_once() {
+    let mut child = command(&[])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    for line in ["websocket: close 1006 (abnormal closure)\n", "plain line\n"] {
+        let sent = Instant::now();
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        let mut got = String::new();
+        stdout.read_line(&mut got).unwrap();
+        let waited = sent.elapsed();
+        assert!(got.starts_with(line.trim_end()), "{got:?}");
+        assert!(waited < Duration::from_millis(100), "line took {waited:?}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_closed_output_pipe_ends_quietly_with_status_zero() {
+    let big: Vec<u8> = "websocket: close 1006 (abnormal closure) and some padding text\n"
+        .repeat(200_000)
+        .into_bytes();
+    let path = std::env::temp_dir().join(format!("wscode-big-{}.log", std::process::id()));
+    std::fs::write(&path, &big).unwrap();
+    let mut child = command(&[path.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_is_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.log");
+    std::fs::write(&good, "websocket: close 1001 (going away)\n").unwrap();
+    let missing = dir.path().join("missing.log");
+    let out = run(
+        &[
+            missing.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+            good.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.text().contains("⟪ws 1001 Going Away"));
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert_eq!(
+        lines[0],
+        format!("wscode-annotate: {}: No such file or directory", missing.display())
+    );
+    assert!(lines[1].starts_with(&format!("wscode-annotate: {}: is a directory", dir.path().display())));
+    assert!(!out.stderr.contains("panicked"));
+}
+
+#[test]
+fn inputs_are_read_in_order_with_stdin_as_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.log");
+    std::fs::write(&a, "ws closed close_code=4001\n").unwrap();
+    let out = run(
+        &["--format", "json", a.to_str().unwrap(), "-", a.to_str().unwrap()],
+        b"one\nwebsocket: close 1000 (normal)\n",
+    );
+    let seen: Vec<(String, u64, u64)> = out
+        .json()
+        .iter()
+        .map(|o| {
+            (
+                o["source"].as_str().unwrap().to_string(),
+                o["line_number"].as_u64().unwrap(),
+                o["code"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let a = a.to_str().unwrap().to_string();
+    assert_eq!(
+        seen,
+        vec![(a.clone(), 1, 4001), ("-".into(), 2, 1000), (a, 1, 4001)]
+    );
+}
+
+#[test]
+fn filters_and_only_matching() {
+    let input = std::fs::read(fixture("sample.log")).unwrap();
+    let out = run(&["-o"], &input);
+    assert_eq!(out.text().lines().count(), 13);
+    assert!(out.text().lines().all(|l| l.contains(" ⟪ws ")));
+    let out = run(&["-o", "--category", "error"], &input);
+    let text = out.text();
+    let codes: Vec<&str> = text
+        .lines()
+        .map(|l| l.split(" ⟪ws ").nth(1).unwrap().split(' ').next().unwrap())
+        .collect();
+    assert_eq!(codes, ["1006", "1011", "1006", "1006", "1006", "1006"]);
+    let out = run(&["-o", "--code", "4000-4999,1008"], &input);
+    assert_eq!(out.text().lines().count(), 3, "{}", out.text());
+    // A filtered-out code leaves its line untouched in annotate mode.
+    let out = run(&["--code", "4001"], &input);
+    assert_eq!(out.text().matches(" ⟪ws ").count(), 1);
+    assert_eq!(strip(&out.stdout), input);
+}
+
+#[test]
+fn user_patterns_add_formats() {
+    let input = b"gw event=teardown gw-close=4321 why=maintenance\n";
+    let out = run(&["-o", "--pattern", r"gw-close=(?P<code>\d+) why=(?P<reason>\S+)"], input);
+    assert!(out.text().contains("⟪ws 4321 Private use"), "{}", out.text());
+    let out = run(
+        &["--format", "json", "--pattern", r"gw-close=(?P<code>\d+) why=(?P<reason>\S+)"],
+        input,
+    );
+    assert_eq!(out.json()[0]["reason"], "maintenance");
+    let out = run(&["--pattern", r"gw-close=(\d+)"], input);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no named group 'code'"), "{}", out.stderr);
+    let out = run(&["--pattern", r"gw-close=(?P<code>\d+"], input);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.starts_with("wscode-annotate: --pattern"), "{}", out.stderr);
+}
+
+#[test]
+fn colour_is_off_in_pipes_and_on_when_asked() {
+    let line = b"websocket: close 1006 (abnormal closure)\n";
+    assert!(!run(&[], line).stdout.contains(&0x1b));
+    let coloured = run(&["--color", "always"], line);
+    assert!(coloured.stdout.contains(&0x1b));
+    assert!(coloured.stdout.starts_with(b"websocket: close 1006 (abnormal closure)"));
+    assert!(!run(&["--color", "never"], line).stdout.contains(&0x1b));
+}
+
+#[test]
+fn usage_errors_exit_two_and_help_documents_exit_statuses() {
+    for args in [&["--format", "xml"][..], &["--category", "nope"], &["--code", "12-3"], &["--bogus"]] {
+        let out = run(args, b"");
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(out.stderr.contains("error:"), "{args:?}: {}", out.stderr);
+    }
+    let help = run(&["--help"], b"");
+    assert_eq!(help.code, 0);
+    let text = help.text();
+    assert!(text.contains("Exit status:"));
+    assert!(text.contains("  2  "));
+    let version = run(&["--version"], b"");
+    assert!(version.text().starts_with("wscode-annotate "));
+}

@@ -1,0 +1,99 @@
+//! Runs the real binary with a scrubbed environment, feeding stdin from a
+//! thread so large inputs cannot deadlock against a full stdout pipe.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+
+/// What a run printed and how it ended.
+pub struct Output {
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Output {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// The JSON Lines output, parsed.
+    pub fn json(&self) -> Vec<serde_json::Value> {
+        self.text()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_wscode-annotate"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// A command for the binary with no inherited colour or tool settings.
+pub fn command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("WSCODE_CODES")
+        .env_remove("WSCODE_CONFIG")
+        .env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// Runs the binary with `stdin` as input.
+pub fn run(args: &[&str], stdin: &[u8]) -> Output {
+    run_command(command(args), stdin)
+}
+
+pub fn run_command(mut cmd: Command, stdin: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let feeder = thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let mut stderr = child.stderr.take().unwrap();
+    let err_reader = thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let mut stdout = Vec::new();
+    child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
+    let status = child.wait().unwrap();
+    feeder.join().unwrap();
+    Output {
+        stdout,
+        stderr: err_reader.join().unwrap(),
+        code: status.code().expect("exited normally, not by a signal"),
+    }
+}
+
+/// The strip pattern from the README, applied line by line.
+pub fn strip(output: &[u8]) -> Vec<u8> {
+    let re = regex::bytes::Regex::new(r" ⟪ws[^⟫]*⟫(\r?)$").unwrap();
+    let mut back = Vec::new();
+    for line in output.split_inclusive(|&b| b == b'\n') {
+        let (text, lf) = match line.strip_suffix(b"\n") {
+            Some(t) => (t, &b"\n"[..]),
+            None => (line, &b""[..]),
+        };
+        back.extend_from_slice(&re.replace(text, &b"$1"[..]));
+        back.extend_from_slice(lf);
+    }
+    back
+}
