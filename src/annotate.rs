@@ -2,8 +2,9 @@
 //!
 //! Shape: `<line> ⟪ws 1006 Abnormal Closure · error · <hint> · <reconnect>⟫<ending>`,
 //! several codes separated by ` | `. The annotation goes before the line ending
-//! (`\n`, `\r\n`, or `\r` on a last line) and never contains `⟫`, so
-//! [`STRIP_PATTERN`] removes exactly what was added. A line that already ends
+//! (`\n`, `\r\n`, or `\r` on a last line) and never contains `⟪` or `⟫`
+//! after its opening, so [`STRIP_PATTERN`] removes exactly what was added,
+//! even when the line before it holds an unclosed ` ⟪ws` of its own. A line that already ends
 //! like an annotation gets an empty marker ` ⟪ws⟫`, so stripping gives it back
 //! whole: the round trip is exact for any input.
 
@@ -16,11 +17,11 @@ use crate::registry::{describe, Category, Reconnect};
 
 /// Opens every annotation.
 pub const OPEN: &str = " ⟪ws";
-/// Closes every annotation; never appears inside one.
+/// Closes every annotation; neither it nor `⟪` appears inside one.
 pub const CLOSE: &str = "⟫";
 /// Removes one annotation per line: replace matches with `$1` (the kept `\r`),
-/// e.g. `sed -E 's/ ⟪ws[^⟫]*⟫(\r?)$/\1/'` in a UTF-8 locale.
-pub const STRIP_PATTERN: &str = r" ⟪ws[^⟫]*⟫(\r?)$";
+/// e.g. `sed -E 's/ ⟪ws[^⟪⟫]*⟫(\r?)$/\1/'` in a UTF-8 locale.
+pub const STRIP_PATTERN: &str = r" ⟪ws[^⟪⟫]*⟫(\r?)$";
 
 fn strip_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -159,6 +160,18 @@ mod tests {
         render(&[], false, &mut out);
         out.push(b'\n');
         assert_eq!(strip(&out), " x ⟪ws 1000 y⟫\n".as_bytes());
+    }
+
+    #[test]
+    fn an_unclosed_opener_in_the_line_is_kept() {
+        let mut out = "websocket: close 1006 (abnormal closure) ⟪ws"
+            .as_bytes()
+            .to_vec();
+        render(&[finding(1006)], false, &mut out);
+        assert_eq!(
+            strip(&out),
+            "websocket: close 1006 (abnormal closure) ⟪ws".as_bytes()
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ Exit status:
 /// Every input line is written out exactly as it was; a line that carries a
 /// close code gets ` ⟪ws CODE NAME · CATEGORY · HINT · RECONNECT⟫` appended
 /// before its line ending. Strip annotations with
-/// sed -E 's/ ⟪ws[^⟫]*⟫(\r?)$/\1/' to get the input back byte for byte.
+/// sed -E 's/ ⟪ws[^⟪⟫]*⟫(\r?)$/\1/' to get the input back byte for byte.
 #[derive(Debug, Parser)]
 #[command(name = "wscode-annotate", version, after_help = EXAMPLES)]
 pub struct Args {
@@ -62,6 +62,11 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "LIST", value_parser = parse_code_range)]
     pub code: Vec<RangeInclusive<u32>>,
 
+    /// Threads to scan with (default: the number of CPUs). Large batches of
+    /// input are split between them; the output is the same as with one.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
     /// Also find codes with this regex (repeatable); it needs a named group
     /// 'code' and may have 'reason', e.g. 'gw-close=(?P<code>\d+)'.
     #[arg(long, value_name = "REGEX")]
@@ -90,6 +95,8 @@ pub struct Environment {
     pub stdout_is_terminal: bool,
     /// NO_COLOR is set to a non-empty value.
     pub no_color: bool,
+    /// CPUs available to this process.
+    pub cpus: usize,
 }
 
 impl Environment {
@@ -98,6 +105,7 @@ impl Environment {
         Environment {
             stdout_is_terminal: std::io::stdout().is_terminal(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
     }
 }
@@ -111,6 +119,8 @@ pub struct Config {
     pub only_matching: bool,
     pub filter: Filter,
     pub patterns: Vec<String>,
+    /// Worker threads; 1 scans on the calling thread only.
+    pub threads: usize,
 }
 
 impl Config {
@@ -140,6 +150,7 @@ impl Config {
                 codes: args.code,
             },
             patterns: args.pattern,
+            threads: args.threads.filter(|&n| n > 0).unwrap_or(env.cpus).max(1),
         }
     }
 }
@@ -159,11 +170,12 @@ mod tests {
         let parse = |argv: &[&str]| Args::try_parse_from(argv).unwrap();
         let tty = Environment {
             stdout_is_terminal: true,
-            no_color: false,
+            ..Environment::default()
         };
         let tty_no_color = Environment {
             stdout_is_terminal: true,
             no_color: true,
+            ..Environment::default()
         };
         assert!(Config::new(parse(&["w"]), &tty).color);
         assert!(!Config::new(parse(&["w"]), &tty_no_color).color);

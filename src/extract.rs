@@ -39,42 +39,27 @@ pub struct Finding {
 const ANCHORS: &[&str] = &[
     "lose",
     "LOSE",
-    "ocket",
-    "OCKET",
     "isconnect",
     "ISCONNECT",
-    "received 1",
-    "received 2",
-    "received 3",
-    "received 4",
-    "received 5",
-    "received 9",
-    "sent 1",
-    "sent 2",
-    "sent 3",
-    "sent 4",
-    "sent 5",
-    "sent 9",
+    "erminat",
+    "ropped",
+    "ang up",
+    "angup",
+    "eason",
+    "received ",
+    "sent ",
     "code = ",
-    "Code must be in range",
-    "may not be used",
-    "WS_ERR_",
     "with code",
-    "opcode=8",
-    "status-code)]",
+    "status code",
     "nvalid status code",
     "nvalid code: ",
+    "Code must be in range",
+    "may not be used",
     "comply with RFC-6455",
-    "ws ",
-    "ws_",
-    "ws:",
-    "ws.",
-    "ws\"",
-    "ws]",
-    "ws=",
-    "WS ",
-    "WS_",
-    "Ws",
+    "WS_ERR_",
+    "WSError",
+    "opcode=8",
+    "status-code)]",
     // The annotation's closing bracket: a line that already ends like an
     // annotation must be seen, so the printer can keep stripping exact.
     "⟫",
@@ -111,6 +96,11 @@ struct Rule {
     value: Value,
     regex: &'static str,
 }
+
+/// How far after its keyword a [`Strength::Keyword`] number may stand. The
+/// regex uses unbounded gaps (bounded repetitions blow up the lazy DFA) and
+/// this limit is checked on the match instead.
+const KEYWORD_REACH: usize = 48;
 
 /// The formats, one alternative each; the code is group `c_<group>`, the
 /// reason (when the format carries one) group `r_<group>`.
@@ -320,7 +310,7 @@ const RULES: &[Rule] = &[
         strength: Strength::Keyword,
         rejected: false,
         value: Value::Decimal,
-        regex: r"\b(?:[Cc]los(?:e|ed|ing|ure)|CLOSED?|[Dd]isconnect(?:ed)?|on[Dd]isconnect|on[Cc]lose)\b(?:[^0-9\r\n]{0,32}?(?i:\bcode|\bstatus)\b[^0-9A-Za-z\r\n]{0,4}|[^0-9\r\n]{0,24}?(?:[:#(\[]|=)[ \t]*|[ \t])(?P<c_prose>\d{4,5})\b",
+        regex: r"\b(?:[Cc]los(?:e|ed|ing|ure)|CLOSED?|[Dd]isconnect(?:ed)?|on[Dd]isconnect|on[Cc]lose)\b(?:[^0-9\r\n]*?(?i:\bcode|\bstatus)\b[^0-9A-Za-z\r\n]{0,4}|[^0-9\r\n]*?(?:[:#(\[]|=)[ \t]*|[ \t])(?P<c_prose>\d{4,5})\b",
     },
     // Generic keys on a line about a WebSocket close: {"code":1006}, code=1006,
     // statusCode: 4001, "status": 1001, CloseEvent {… code: 1006 …}
@@ -338,7 +328,8 @@ const RULES: &[Rule] = &[
 /// WebSocket word together with a close word.
 const CLOSE_EVENT: &str = r"(?i:closeevent|on_?clos(?:e|ed|ing)\b|close[_ ]?frame|wserror|ws[_.\-]?close|websocket[_.\-]?close|close[_.\-]?code)";
 const WS_WORD: &str = r"(?i:websocket|web_socket|\bwss?\b|\bwss?[_.\-:/]|socket\.io|signalr|sockjs|graphql-ws|\bstomp\b)";
-const CLOSE_WORD: &str = r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)";
+const CLOSE_WORD: &str =
+    r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)";
 
 /// A reason key on the line: reason="token expired", "reason":"…", reason: '…'.
 const REASON: &str = r#"(?i:\b(?:close_?)?reason(?:_?text)?)["']?\s*[:=]\s*(?:"(?P<dq>(?:[^"\\\r\n]|\\.)*)"|'(?P<sq>[^'\r\n]*)'|(?P<bare>[^\s,;}\])"']+))"#;
@@ -422,6 +413,8 @@ pub struct Extractor {
     close_word: Regex,
     reason: Regex,
     names: AhoCorasick,
+    /// Per alias: whether it needs a qualifier ([`needs_qualifier`]).
+    weak_names: Vec<bool>,
     /// Per alias in `names`: its index in [`ALIASES`].
     user: Vec<Regex>,
     qualifier: Regex,
@@ -509,6 +502,8 @@ impl Extractor {
             .collect();
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(ALIASES.iter().map(|a| a.name))
             .expect("alias names are valid literals");
         let mut user = Vec::with_capacity(user_patterns.len());
@@ -544,6 +539,7 @@ impl Extractor {
             close_word: build(CLOSE_WORD),
             reason: build(REASON),
             names,
+            weak_names: ALIASES.iter().map(|a| needs_qualifier(a.name)).collect(),
             user,
             qualifier: build(
                 r"(?:\b(?:code|Code|CODE|status|Status|CloseCodes?|CloseStatus|StatusCode|WSCloseCode|WebSocketCloseStatus|closeCode|closeStatus|close_code|close_status)\s*(?:::|\.|:|=|\?\.)\s*\.?|\bclose(?:d|_code|Code)?\s*[:=(]\s*\.?|(?i:close status code) '|didCloseWith:? )$",
@@ -575,14 +571,21 @@ impl Extractor {
     /// Every distinct close code on `line` (without its line ending), in order
     /// of first appearance, appended to `out`.
     pub fn extract(&self, line: &[u8], out: &mut Vec<Finding>) {
+        if self.scans_every_line() || self.prefilter.find(line).is_some() {
+            self.extract_candidate(line, out);
+        }
+    }
+
+    /// [`Extractor::extract`] for a line already known to be a candidate
+    /// (the scanner found it with [`Extractor::next_candidate`]).
+    #[doc(hidden)]
+    pub fn extract_candidate(&self, line: &[u8], out: &mut Vec<Finding>) {
         let start = out.len();
         if self.scans_every_line() {
             self.extract_user(line, out);
-            if self.next_candidate(line, 0).is_none() {
+            if self.prefilter.find(line).is_none() {
                 return self.finish(start, out);
             }
-        } else if self.prefilter.find(line).is_none() {
-            return;
         }
         let mut has_context: Option<bool> = None;
         let mut caps = self.formats.capture_locations();
@@ -607,14 +610,22 @@ impl Extractor {
                 Value::PyBytes => parse_py_bytes(&line[cs..ce]),
             };
             let glued = rule.value == Value::Decimal && continues_token(&line[ce..]);
+            // `/sessions/42/close status=200`, `?q=close&code=1000`: a path
+            // segment or a query parameter, not a close code.
+            let in_url = whole.start() > 0 && matches!(line[whole.start() - 1], b'/' | b'?' | b'&');
             let accepted = value.filter(|&code| {
                 let valid = (1000..=4999).contains(&code);
-                if glued {
+                if glued || in_url {
                     return false;
                 }
                 match rule.strength {
                     Strength::Explicit => true,
-                    Strength::Keyword => valid && !is_quantity(line, ce) && !is_port(line, cs),
+                    Strength::Keyword => {
+                        valid
+                            && cs - whole.start() <= KEYWORD_REACH
+                            && !is_quantity(line, ce)
+                            && !is_port(line, cs)
+                    }
                     Strength::Contextual => {
                         valid
                             && !is_quantity(line, ce)
@@ -651,25 +662,29 @@ impl Extractor {
 
     /// Whether the line is about a WebSocket close (for generic keys).
     fn about_a_close(&self, line: &[u8]) -> bool {
-        self.close_event.is_match(line) || self.ws_word.is_match(line) && self.close_word.is_match(line)
+        self.close_event.is_match(line)
+            || self.ws_word.is_match(line) && self.close_word.is_match(line)
     }
 
     /// Symbolic names: `StatusGoingAway`, `code: Away`, `CloseStatus.SERVER_ERROR`.
     fn extract_names(&self, line: &[u8], start: usize, out: &mut Vec<Finding>) {
+        let mut context: Option<bool> = None;
         for m in self.names.find_iter(line) {
             let (s, e) = (m.start(), m.end());
             if s > 0 && is_word_byte(line[s - 1]) || continues_token(&line[e..]) {
                 continue;
             }
-            let name = ALIASES[m.pattern().as_usize()].name;
-            let before = &line[s.saturating_sub(40)..s];
-            if needs_qualifier(name) && !self.qualifier.is_match(before) {
+            let alias = m.pattern().as_usize();
+            if self.weak_names[alias] && !self.qualifier.is_match(&line[s.saturating_sub(40)..s]) {
                 continue;
             }
-            if !self.ws_word.is_match(line) && !self.close_word.is_match(line) {
-                continue;
+            let about_websockets = *context.get_or_insert_with(|| {
+                self.ws_word.is_match(line) || self.close_word.is_match(line)
+            });
+            if !about_websockets {
+                return;
             }
-            let Some(code) = self.resolve_name(name, line) else {
+            let Some(code) = self.resolve_name(ALIASES[alias].name, line) else {
                 continue;
             };
             push(
@@ -1021,10 +1036,25 @@ mod tests {
 
     #[test]
     fn a_code_ends_at_punctuation_but_not_inside_a_token() {
-        assert_eq!(codes("websocket 关闭 close_code=1006，原因 timeout"), [1006]);
+        assert_eq!(
+            codes("websocket 关闭 close_code=1006，原因 timeout"),
+            [1006]
+        );
         assert!(codes("ws closed close_code=1006毫秒").is_empty());
         assert!(continues_token(b"\xff06"));
         assert!(!continues_token(b""));
+    }
+
+    #[test]
+    fn urls_are_not_close_codes() {
+        assert!(
+            codes("level=info msg=request path=/api/v1/sessions/7def/close status=200 ws")
+                .is_empty()
+        );
+        assert!(
+            codes(r#""GET /api/v1/search?q=close+744&code=1000 HTTP/1.1" 302 "ws-router""#)
+                .is_empty()
+        );
     }
 
     #[test]

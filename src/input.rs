@@ -150,12 +150,7 @@ impl<R: Read> LineBatcher<R> {
                     return Ok(Some(Chunk::Piece(&self.buf[s..e])));
                 }
             }
-            match self.reader.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+            self.fill()?;
             if self.start == self.end && !self.eof {
                 // Nothing buffered: reset so reads use the whole buffer.
                 self.start = 0;
@@ -165,6 +160,35 @@ impl<R: Read> LineBatcher<R> {
         }
     }
 }
+
+impl<R: Read> LineBatcher<R> {
+    /// Reads once, and goes on reading while input pours: a read that
+    /// returns a full pipe's worth ([`POURING`]) means more is waiting, so
+    /// the batch grows up to the buffer's size. A shorter read means input
+    /// trickles, and what arrived is handed out at once.
+    fn fill(&mut self) -> io::Result<()> {
+        loop {
+            let want = self.buf.len() - self.end;
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.end += n;
+                    if n < POURING || self.end == self.buf.len() || n == want {
+                        return Ok(());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// A read this large came from a full pipe (Linux pipes hold 64 KiB).
+const POURING: usize = 64 * 1024;
 
 #[cfg(test)]
 mod tests {

@@ -58,6 +58,20 @@ impl<W: Write> Printer<W> {
         self.out.flush()
     }
 
+    /// A printer with the same settings writing into memory, for a worker
+    /// that scans part of a batch; its output is then [`Printer::write_raw`]n
+    /// here, in order.
+    pub fn fork(&self) -> Printer<Vec<u8>> {
+        let mut p = Printer::new(Vec::new(), self.format, self.color, self.only_matching);
+        p.set_source(&self.source);
+        p
+    }
+
+    /// Writes bytes a forked printer produced.
+    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
+    }
+
     /// The writer back (tests read what was printed).
     pub fn into_inner(self) -> W {
         self.out

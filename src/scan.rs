@@ -66,6 +66,25 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A scanner for part of a batch whose first line is line `lines + 1`.
+    pub fn starting_after(extractor: &'a Extractor, filter: &'a Filter, lines: u64) -> Self {
+        let mut s = Scanner::new(extractor, filter);
+        s.lines = lines;
+        s
+    }
+
+    /// No long line is waiting for its end, so the next chunk starts a line
+    /// and may be split between workers.
+    pub fn at_line_start(&self) -> bool {
+        self.long_line.is_none()
+    }
+
+    /// Accounts for lines and bytes that workers scanned on this scanner's behalf.
+    pub fn advance(&mut self, lines: u64, bytes: u64) {
+        self.lines += lines;
+        self.bytes += bytes;
+    }
+
     /// Lines scanned so far (a last line without a newline counts); kept
     /// only for sinks that want line numbers.
     pub fn lines(&self) -> u64 {
@@ -98,7 +117,7 @@ impl<'a> Scanner<'a> {
             let raw = &chunk[start..end];
             let (text, ending) = split_ending(raw);
             self.findings.clear();
-            self.extractor.extract(text, &mut self.findings);
+            self.extractor.extract_candidate(text, &mut self.findings);
             self.filter.retain(&mut self.findings);
             let marker = passthrough && self.findings.is_empty() && needs_marker(raw);
             if !self.findings.is_empty() || marker {
@@ -199,7 +218,7 @@ fn needs_marker(raw: &[u8]) -> bool {
 }
 
 /// Lines in `bytes`: newlines, plus one for a last line without a newline.
-fn count_lines(bytes: &[u8]) -> u64 {
+pub fn count_lines(bytes: &[u8]) -> u64 {
     if bytes.is_empty() {
         return 0;
     }

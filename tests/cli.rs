@@ -48,7 +48,10 @@ fn every_library_format_gives_exactly_its_codes() {
     let mut found: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
     for obj in out.json() {
         let n = obj["line_number"].as_u64().unwrap() as usize;
-        found.entry(n).or_default().push(obj["code"].as_u64().unwrap());
+        found
+            .entry(n)
+            .or_default()
+            .push(obj["code"].as_u64().unwrap());
     }
     let mut wrong = Vec::new();
     for (i, row) in rows.iter().enumerate() {
@@ -60,7 +63,12 @@ fn every_library_format_gives_exactly_its_codes() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "{} rows wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} rows wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     // Both positives and negatives for many libraries.
     let libraries: std::collections::HashSet<_> = rows
         .iter()
@@ -125,7 +133,12 @@ fn json_lines_carry_the_documented_fields() {
     let objs = out.json();
     let summary: Vec<(u64, u64)> = objs
         .iter()
-        .map(|o| (o["line_number"].as_u64().unwrap(), o["code"].as_u64().unwrap()))
+        .map(|o| {
+            (
+                o["line_number"].as_u64().unwrap(),
+                o["code"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(summary, vec![(1, 1011), (3, 4001), (3, 1006), (4, 1005)]);
     let first = &objs[0];
@@ -135,7 +148,10 @@ fn json_lines_carry_the_documented_fields() {
     assert_eq!(first["reconnect"], "limited");
     assert_eq!(first["on_wire"], true);
     assert_eq!(first["reason"], "keepalive ping timeout");
-    assert!(first["line"].as_str().unwrap().starts_with("2026-11-24T03:12:01.123Z received 1011"));
+    assert!(first["line"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-11-24T03:12:01.123Z received 1011"));
     for key in ["meaning", "recovery", "hint", "range"] {
         assert!(first[key].as_str().is_some_and(|s| !s.is_empty()), "{key}");
     }
@@ -159,7 +175,10 @@ fn json_escapes_control_characters() {
     }
     let obj = &out.json()[0];
     let line = obj["line"].as_str().unwrap();
-    assert!(line.starts_with("\u{1b}[31mwebsocket"), "escaped, not dropped: {line:?}");
+    assert!(
+        line.starts_with("\u{1b}[31mwebsocket"),
+        "escaped, not dropped: {line:?}"
+    );
     assert!(line.ends_with('\u{fffd}'), "invalid UTF-8 decoded lossily");
 }
 
@@ -200,10 +219,20 @@ fn a_closed_output_pipe_ends_quietly_with_status_zero() {
         .spawn()
         .unwrap();
     let mut first = [0u8; 64];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take());
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     let status = child.wait().unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(status.code(), Some(0), "stderr: {stderr}");
@@ -230,9 +259,15 @@ fn bad_inputs_are_reported_and_the_rest_is_processed() {
     assert_eq!(lines.len(), 2, "{}", out.stderr);
     assert_eq!(
         lines[0],
-        format!("wscode-annotate: {}: No such file or directory", missing.display())
+        format!(
+            "wscode-annotate: {}: No such file or directory",
+            missing.display()
+        )
     );
-    assert!(lines[1].starts_with(&format!("wscode-annotate: {}: is a directory", dir.path().display())));
+    assert!(lines[1].starts_with(&format!(
+        "wscode-annotate: {}: is a directory",
+        dir.path().display()
+    )));
     assert!(!out.stderr.contains("panicked"));
 }
 
@@ -242,7 +277,13 @@ fn inputs_are_read_in_order_with_stdin_as_dash() {
     let a = dir.path().join("a.log");
     std::fs::write(&a, "ws closed close_code=4001\n").unwrap();
     let out = run(
-        &["--format", "json", a.to_str().unwrap(), "-", a.to_str().unwrap()],
+        &[
+            "--format",
+            "json",
+            a.to_str().unwrap(),
+            "-",
+            a.to_str().unwrap(),
+        ],
         b"one\nwebsocket: close 1000 (normal)\n",
     );
     let seen: Vec<(String, u64, u64)> = out
@@ -287,19 +328,43 @@ fn filters_and_only_matching() {
 #[test]
 fn user_patterns_add_formats() {
     let input = b"gw event=teardown gw-close=4321 why=maintenance\n";
-    let out = run(&["-o", "--pattern", r"gw-close=(?P<code>\d+) why=(?P<reason>\S+)"], input);
-    assert!(out.text().contains("⟪ws 4321 Private use"), "{}", out.text());
     let out = run(
-        &["--format", "json", "--pattern", r"gw-close=(?P<code>\d+) why=(?P<reason>\S+)"],
+        &[
+            "-o",
+            "--pattern",
+            r"gw-close=(?P<code>\d+) why=(?P<reason>\S+)",
+        ],
+        input,
+    );
+    assert!(
+        out.text().contains("⟪ws 4321 Private use"),
+        "{}",
+        out.text()
+    );
+    let out = run(
+        &[
+            "--format",
+            "json",
+            "--pattern",
+            r"gw-close=(?P<code>\d+) why=(?P<reason>\S+)",
+        ],
         input,
     );
     assert_eq!(out.json()[0]["reason"], "maintenance");
     let out = run(&["--pattern", r"gw-close=(\d+)"], input);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("no named group 'code'"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no named group 'code'"),
+        "{}",
+        out.stderr
+    );
     let out = run(&["--pattern", r"gw-close=(?P<code>\d+"], input);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.starts_with("wscode-annotate: --pattern"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("wscode-annotate: --pattern"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -308,13 +373,20 @@ fn colour_is_off_in_pipes_and_on_when_asked() {
     assert!(!run(&[], line).stdout.contains(&0x1b));
     let coloured = run(&["--color", "always"], line);
     assert!(coloured.stdout.contains(&0x1b));
-    assert!(coloured.stdout.starts_with(b"websocket: close 1006 (abnormal closure)"));
+    assert!(coloured
+        .stdout
+        .starts_with(b"websocket: close 1006 (abnormal closure)"));
     assert!(!run(&["--color", "never"], line).stdout.contains(&0x1b));
 }
 
 #[test]
 fn usage_errors_exit_two_and_help_documents_exit_statuses() {
-    for args in [&["--format", "xml"][..], &["--category", "nope"], &["--code", "12-3"], &["--bogus"]] {
+    for args in [
+        &["--format", "xml"][..],
+        &["--category", "nope"],
+        &["--code", "12-3"],
+        &["--bogus"],
+    ] {
         let out = run(args, b"");
         assert_eq!(out.code, 2, "{args:?}");
         assert!(out.stderr.contains("error:"), "{args:?}: {}", out.stderr);
@@ -326,4 +398,30 @@ fn usage_errors_exit_two_and_help_documents_exit_statuses() {
     assert!(text.contains("  2  "));
     let version = run(&["--version"], b"");
     assert!(version.text().starts_with("wscode-annotate "));
+}
+
+#[test]
+fn the_readme_sed_command_strips_annotations_exactly() {
+    let Ok(sed) = which_sed() else {
+        eprintln!("sed not found; skipping the sed round trip (the regex round trip still runs)");
+        return;
+    };
+    let mut input = std::fs::read(fixture("sample.log")).unwrap();
+    input.extend_from_slice("tail ⟪ws\nws closed close_code=1006 ⟪ws 1 x⟫\r\n".as_bytes());
+    let annotated = run(&[], &input).stdout;
+    for locale in ["C.UTF-8", "C"] {
+        let mut cmd = std::process::Command::new(&sed);
+        cmd.args(["-E", r"s/ ⟪ws[^⟪⟫]*⟫(\r?)$/\1/"])
+            .env("LC_ALL", locale);
+        let stripped = util::run_command(cmd, &annotated);
+        assert_eq!(stripped.stdout, input, "sed in locale {locale}");
+    }
+}
+
+fn which_sed() -> Result<std::path::PathBuf, ()> {
+    ["/usr/bin/sed", "/bin/sed"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or(())
 }

@@ -34,7 +34,9 @@ pub fn bin() -> PathBuf {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// A command for the binary with no inherited colour or tool settings.
@@ -73,7 +75,12 @@ pub fn run_command(mut cmd: Command, stdin: &[u8]) -> Output {
         s
     });
     let mut stdout = Vec::new();
-    child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
     let status = child.wait().unwrap();
     feeder.join().unwrap();
     Output {
@@ -85,7 +92,7 @@ pub fn run_command(mut cmd: Command, stdin: &[u8]) -> Output {
 
 /// The strip pattern from the README, applied line by line.
 pub fn strip(output: &[u8]) -> Vec<u8> {
-    let re = regex::bytes::Regex::new(r" ⟪ws[^⟫]*⟫(\r?)$").unwrap();
+    let re = regex::bytes::Regex::new(r" ⟪ws[^⟪⟫]*⟫(\r?)$").unwrap();
     let mut back = Vec::new();
     for line in output.split_inclusive(|&b| b == b'\n') {
         let (text, lf) = match line.strip_suffix(b"\n") {

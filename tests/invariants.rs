@@ -1,0 +1,145 @@
+//! The promises, as properties over generated input: nothing is lost or
+//! altered in annotate mode, batching does not change the result, JSON
+//! always parses, and no input makes extraction misbehave.
+
+use proptest::prelude::*;
+use wscode_annotate::annotate::{category_of, strip};
+use wscode_annotate::extract::Extractor;
+use wscode_annotate::filter::Filter;
+use wscode_annotate::input::LineBatcher;
+use wscode_annotate::printer::{Format, Printer};
+use wscode_annotate::registry::Category;
+use wscode_annotate::run::scan_batches;
+
+/// Pieces that make log-like input with many near-misses.
+const FRAGMENTS: &[&str] = &[
+    "websocket: close 1006 (abnormal closure)",
+    "received 1011 (internal error) keepalive ping timeout",
+    "CloseStatus[code=1008, reason=null]",
+    "close_code=",
+    "ws closed ",
+    "code: Away",
+    "StatusGoingAway",
+    "⟪ws",
+    "⟫",
+    " ⟪ws 1000 x⟫",
+    "1006",
+    "5000",
+    "999",
+    ":3000",
+    "ms",
+    " ",
+    "\r",
+    "\n",
+    "\r\n",
+    "\u{0}",
+    "é",
+];
+
+fn log_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        3 => proptest::sample::select(FRAGMENTS).prop_map(|s| s.as_bytes().to_vec()),
+        1 => proptest::collection::vec(any::<u8>(), 0..12),
+    ];
+    proptest::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
+}
+
+/// A reader returning at most `step` bytes a call, like a pipe.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(out.len()).min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+fn annotate(input: &[u8], format: Format, step: usize, buffer: usize) -> Vec<u8> {
+    annotate_on(input, format, step, buffer, None)
+}
+
+fn annotate_on(
+    input: &[u8],
+    format: Format,
+    step: usize,
+    buffer: usize,
+    pool: Option<&rayon::ThreadPool>,
+) -> Vec<u8> {
+    let extractor = Extractor::new(&[]).unwrap();
+    let mut printer = Printer::new(Vec::new(), format, false, false);
+    let batcher = LineBatcher::with_limits(Trickle { data: input, step }, buffer, 1 << 20);
+    scan_batches(batcher, &extractor, &Filter::default(), &mut printer, pool).unwrap();
+    printer.into_inner()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn stripping_annotations_gives_back_the_input(input in log_bytes()) {
+        let out = annotate(&input, Format::Text, 4096, 64 * 1024);
+        prop_assert_eq!(strip(&out), input.clone());
+        let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+        prop_assert_eq!(lines(&out), lines(&input));
+    }
+
+    #[test]
+    fn batching_does_not_change_the_output(input in log_bytes(), step in 1usize..40) {
+        for format in [Format::Text, Format::Json] {
+            let whole = annotate(&input, format, 1 << 20, 1 << 20);
+            let trickled = annotate(&input, format, step, 64);
+            prop_assert_eq!(&whole, &trickled);
+        }
+    }
+
+    #[test]
+    fn json_always_parses_one_object_per_line(input in log_bytes()) {
+        let out = annotate(&input, Format::Json, 4096, 64 * 1024);
+        let text = String::from_utf8(out).expect("JSON output is UTF-8");
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("valid JSON");
+            prop_assert!(v.is_object());
+            prop_assert!(!line.contains(|c: char| c.is_control()));
+        }
+    }
+
+    #[test]
+    fn extraction_reports_only_what_it_may(input in log_bytes()) {
+        let extractor = Extractor::new(&[]).unwrap();
+        let mut found = Vec::new();
+        extractor.extract(&input, &mut found);
+        let codes: std::collections::HashSet<u32> = found.iter().map(|f| f.code).collect();
+        prop_assert_eq!(codes.len(), found.len(), "one finding per code");
+        for f in &found {
+            prop_assert!(f.code <= 99_999);
+            if !(1000..=4999).contains(&f.code) {
+                prop_assert_eq!(category_of(f), Category::Invalid);
+            }
+            prop_assert!(f.span.end <= input.len());
+            if let Some(r) = &f.reason {
+                prop_assert!(r.end <= input.len());
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn threads_do_not_change_the_output(input in log_bytes(), copies in 1usize..3000) {
+        // Large enough that batches are split between threads.
+        let big = input.repeat(copies).into_iter().chain(b"\n".iter().copied()).collect::<Vec<u8>>();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        for format in [Format::Text, Format::Json] {
+            let one = annotate_on(&big, format, 1 << 20, 1 << 20, None);
+            let many = annotate_on(&big, format, 1 << 20, 1 << 20, Some(&pool));
+            prop_assert_eq!(one, many);
+        }
+    }
+}
