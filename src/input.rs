@@ -9,6 +9,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
 
 use crate::error::Error;
 
@@ -44,7 +45,7 @@ impl Source {
     /// at the first read, so the message can say what to do.
     pub fn open(&self) -> Result<Box<dyn Read + Send>, Error> {
         match self {
-            Source::Stdin => Ok(Box::new(io::stdin())),
+            Source::Stdin => Ok(Box::new(Prefetch::spawn(io::stdin()))),
             Source::File(path) => {
                 let file = File::open(path).map_err(|source| Error::Input {
                     path: path.clone(),
@@ -162,13 +163,9 @@ impl<R: Read> LineBatcher<R> {
 }
 
 impl<R: Read> LineBatcher<R> {
-    /// Reads once, and goes on reading while input pours: a read that
-    /// returns a full pipe's worth ([`POURING`]) means more is waiting, so
-    /// the batch grows up to the buffer's size. A shorter read means input
-    /// trickles, and what arrived is handed out at once.
+    /// One read into the free end of the buffer.
     fn fill(&mut self) -> io::Result<()> {
         loop {
-            let want = self.buf.len() - self.end;
             match self.reader.read(&mut self.buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
@@ -176,9 +173,7 @@ impl<R: Read> LineBatcher<R> {
                 }
                 Ok(n) => {
                     self.end += n;
-                    if n < POURING || self.end == self.buf.len() || n == want {
-                        return Ok(());
-                    }
+                    return Ok(());
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
@@ -187,8 +182,90 @@ impl<R: Read> LineBatcher<R> {
     }
 }
 
-/// A read this large came from a full pipe (Linux pipes hold 64 KiB).
-const POURING: usize = 64 * 1024;
+/// Reads a stream on a thread of its own, a block at a time, into a
+/// bounded queue. A read takes everything already queued without waiting,
+/// so input that pours through a pipe comes out in large batches (the
+/// scanner can split them between threads) while input that trickles is
+/// handed on as soon as it arrives. At most [`PREFETCH_BLOCKS`] blocks of
+/// [`PREFETCH_BLOCK`] bytes are in flight.
+pub struct Prefetch {
+    queue: Receiver<io::Result<Vec<u8>>>,
+    block: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+/// Size of one read on the prefetch thread.
+pub const PREFETCH_BLOCK: usize = 256 * 1024;
+/// Blocks the prefetch thread may read ahead.
+pub const PREFETCH_BLOCKS: usize = 4;
+
+impl Prefetch {
+    /// Starts reading `reader` on a new thread.
+    pub fn spawn<R: Read + Send + 'static>(mut reader: R) -> Prefetch {
+        let (tx, rx) = sync_channel(PREFETCH_BLOCKS);
+        std::thread::spawn(move || loop {
+            let mut block = vec![0; PREFETCH_BLOCK];
+            let result = match reader.read(&mut block) {
+                Ok(n) => {
+                    block.truncate(n);
+                    Ok(block)
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => Err(e),
+            };
+            let last = !matches!(&result, Ok(b) if !b.is_empty());
+            if tx.send(result).is_err() || last {
+                return;
+            }
+        });
+        Prefetch {
+            queue: rx,
+            block: Vec::new(),
+            at: 0,
+            done: false,
+        }
+    }
+}
+
+impl Read for Prefetch {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let mut copied = 0;
+        while copied < out.len() && !self.done {
+            if self.at == self.block.len() {
+                // Wait only when nothing has been copied yet.
+                let next = if copied == 0 {
+                    self.queue.recv().ok()
+                } else {
+                    match self.queue.try_recv() {
+                        Ok(block) => Some(block),
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => None,
+                    }
+                };
+                match next {
+                    Some(Ok(block)) if !block.is_empty() => {
+                        self.block = block;
+                        self.at = 0;
+                    }
+                    Some(Err(e)) if copied == 0 => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                    _ => {
+                        self.done = true;
+                        break;
+                    }
+                }
+            }
+            let n = (out.len() - copied).min(self.block.len() - self.at);
+            out[copied..copied + n].copy_from_slice(&self.block[self.at..self.at + n]);
+            copied += n;
+            self.at += n;
+        }
+        Ok(copied)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -241,6 +318,22 @@ mod tests {
             chunks,
             vec![(true, b"one\n".to_vec()), (true, b"two\n".to_vec())]
         );
+    }
+
+    #[test]
+    fn prefetch_gives_back_the_stream_and_coalesces_queued_blocks() {
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut p = Prefetch::spawn(io::Cursor::new(data.clone()));
+        let mut back = Vec::new();
+        let mut buf = vec![0; 1 << 20];
+        loop {
+            let n = p.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            back.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(back, data);
     }
 
     #[test]
