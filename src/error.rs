@@ -19,6 +19,14 @@ pub enum Error {
     #[error("--pattern '{pattern}': {reason}")]
     Pattern { pattern: String, reason: String },
 
+    /// A code table (`--codes`, `WSCODE_CODES`) could not be loaded.
+    #[error(transparent)]
+    Table(#[from] crate::tables::TableError),
+
+    /// Flags that do not go together.
+    #[error("{0}")]
+    Usage(String),
+
     /// Writing the output failed for a reason other than a closed pipe.
     #[error("writing output: {0}")]
     Output(io::Error),

@@ -17,7 +17,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Captures, Regex, RegexBuilder};
 
 use crate::error::Error;
-use crate::registry::ALIASES;
+use crate::registry::{self, Alias};
 
 /// One close code found on a line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -415,7 +415,11 @@ pub struct Extractor {
     names: AhoCorasick,
     /// Per alias: whether it needs a qualifier ([`needs_qualifier`]).
     weak_names: Vec<bool>,
-    /// Per alias in `names`: its index in [`ALIASES`].
+    /// The symbolic names `names` was built from: the built-in aliases plus
+    /// those of installed code tables ([`registry::aliases`]), taken once so
+    /// pattern indices stay valid.
+    aliases: &'static [Alias],
+    /// Per alias in `names`: its index in `aliases`.
     user: Vec<Regex>,
     qualifier: Regex,
     jetty_spring: Regex,
@@ -500,11 +504,12 @@ impl Extractor {
                 (i, code, reason)
             })
             .collect();
+        let aliases = registry::aliases();
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .prefilter(false)
-            .build(ALIASES.iter().map(|a| a.name))
+            .build(aliases.iter().map(|a| a.name))
             .expect("alias names are valid literals");
         let mut user = Vec::with_capacity(user_patterns.len());
         for pattern in user_patterns {
@@ -539,7 +544,8 @@ impl Extractor {
             close_word: build(CLOSE_WORD),
             reason: build(REASON),
             names,
-            weak_names: ALIASES.iter().map(|a| needs_qualifier(a.name)).collect(),
+            weak_names: aliases.iter().map(|a| needs_qualifier(a.name)).collect(),
+            aliases,
             user,
             qualifier: build(
                 r"(?:\b(?:code|Code|CODE|status|Status|CloseCodes?|CloseStatus|StatusCode|WSCloseCode|WebSocketCloseStatus|closeCode|closeStatus|close_code|close_status)\s*(?:::|\.|:|=|\?\.)\s*\.?|\bclose(?:d|_code|Code)?\s*[:=(]\s*\.?|(?i:close status code) '|didCloseWith:? )$",
@@ -644,6 +650,7 @@ impl Extractor {
                 Some(g) => caps.get(g).map(|(rs, re)| rs..re),
                 None => self.reason_key(line),
             };
+            let own_reason = reason_group.is_some();
             push(
                 out,
                 start,
@@ -653,8 +660,15 @@ impl Extractor {
                     reason: reason.and_then(|r| trim_reason(line, r)),
                     rejected: rule.rejected,
                 },
+                own_reason,
             );
-            at = ce.max(whole.start() + 1);
+            // After a weak rule, look again inside its match: a library's
+            // format there ("closed with CloseStatus[code=1008, reason=…]")
+            // carries the better reason.
+            at = match rule.strength {
+                Strength::Explicit => ce.max(whole.start() + 1),
+                _ => whole.start() + 1,
+            };
         }
         self.extract_names(line, start, out);
         self.finish(start, out);
@@ -684,7 +698,7 @@ impl Extractor {
             if !about_websockets {
                 return;
             }
-            let Some(code) = self.resolve_name(ALIASES[alias].name, line) else {
+            let Some(code) = self.resolve_name(self.aliases[alias].name, line) else {
                 continue;
             };
             push(
@@ -696,6 +710,7 @@ impl Extractor {
                     reason: self.reason_key(line).and_then(|r| trim_reason(line, r)),
                     rejected: false,
                 },
+                false,
             );
         }
     }
@@ -703,7 +718,7 @@ impl Extractor {
     /// The code a name stands for; `None` when libraries disagree and the
     /// line does not say which library printed it (`BAD_DATA`).
     fn resolve_name(&self, name: &str, line: &[u8]) -> Option<u16> {
-        let mut codes = ALIASES.iter().filter(|a| a.name == name);
+        let mut codes = self.aliases.iter().filter(|a| a.name == name);
         let first = codes.next()?;
         if codes.clone().all(|a| a.code == first.code) {
             return Some(first.code);
@@ -738,6 +753,7 @@ impl Extractor {
                         reason: reason.and_then(|r| trim_reason(line, r)),
                         rejected: false,
                     },
+                    true,
                 );
             }
         }
@@ -759,11 +775,14 @@ impl Extractor {
 
 /// Adds a finding unless the line already has one for the same code (a line
 /// naming 1001 twice, as in "received 1001 …; then sent 1001 …", is one event).
-fn push(out: &mut Vec<Finding>, start: usize, finding: Finding) {
+/// A reason from the format itself (`own_reason`) beats one from a generic
+/// `reason=` key.
+fn push(out: &mut Vec<Finding>, start: usize, finding: Finding, own_reason: bool) {
     if let Some(prev) = out[start..].iter_mut().find(|f| f.code == finding.code) {
-        if prev.reason.is_none() {
+        if prev.reason.is_none() || own_reason && finding.reason.is_some() {
             prev.reason = finding.reason;
         }
+        prev.rejected |= finding.rejected;
         if finding.span.start < prev.span.start {
             prev.span = finding.span;
         }

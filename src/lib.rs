@@ -7,6 +7,10 @@
 //! drives it all over a batch and pushes into a [`scan::Sink`], and
 //! [`printer`] writes annotated text or JSON Lines.
 //!
+//! [`tables`] loads code tables (a service's own codes, `--codes`) into the
+//! registry once at startup, and [`lookup`] is the close-code reference at
+//! the terminal (`wscode-annotate lookup 1006`).
+//!
 //! ```
 //! use wscode_annotate::extract::Extractor;
 //! use wscode_annotate::registry::describe;
@@ -25,11 +29,17 @@ pub mod cli;
 pub mod error;
 pub mod extract;
 pub mod filter;
+pub mod gate;
 pub mod input;
+pub mod lookup;
 pub mod printer;
 pub mod registry;
+pub mod report;
 pub mod run;
 pub mod scan;
+pub mod summary;
+pub mod tables;
+pub mod timestamp;
 
 pub use error::Error;
 pub use run::{run, Outcome};

@@ -1,11 +1,13 @@
-//! The binary: parse, resolve, run, and turn the outcome into an exit status.
+//! The binary: parse, resolve, load code tables, run the command, and turn
+//! the outcome into an exit status.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use wscode_annotate::cli::{Args, Config, Environment};
-use wscode_annotate::Error;
+use wscode_annotate::cli::{Args, Command, Config, Environment};
+use wscode_annotate::input::Source;
+use wscode_annotate::{lookup, tables, Error};
 
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
@@ -16,16 +18,84 @@ fn main() -> ExitCode {
         }
     };
     let config = Config::new(args, &Environment::detect());
-    let stdout = io::stdout();
-    let out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let mut report = |e: &Error| message(e);
-    match wscode_annotate::run(&config, out, &mut report) {
-        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+    // Code tables go in before anything is described or extracted, so
+    // annotate mode, the summary and lookup all see them.
+    match tables::load_all(&config.code_tables) {
+        Ok(loaded) => {
+            tables::install(loaded);
+        }
         Err(e) => {
-            message(&e);
-            ExitCode::from(2)
+            message(&Error::from(e));
+            return ExitCode::from(2);
         }
     }
+    let stdout = io::stdout();
+    let out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    match &config.command {
+        Command::Lookup(options) => match lookup::run(options, out) {
+            Ok(outcome) => {
+                if let Some(note) = &outcome.note {
+                    let _ = writeln!(io::stderr().lock(), "wscode-annotate: {note}");
+                }
+                ExitCode::from(outcome.exit_code())
+            }
+            Err(e) => output_failed(e),
+        },
+        Command::Tables(options) => match lookup::list_tables(options, out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => output_failed(e),
+        },
+        Command::Annotate => {
+            if let Some(name) = misplaced_subcommand(&config) {
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "wscode-annotate: {name}: no such file; to run the {name} subcommand, put it first and its flags after it, e.g. wscode-annotate {name} --codes graphql-ws"
+                );
+                return ExitCode::from(2);
+            }
+            let mut report = |e: &Error| message(e);
+            match wscode_annotate::run(&config, out, &mut report) {
+                Ok(outcome) => {
+                    for trip in &outcome.trips {
+                        let _ = writeln!(
+                            io::stderr().lock(),
+                            "wscode-annotate: --fail-on {}: {} line{} matched (limit {})",
+                            trip.rule,
+                            trip.lines,
+                            if trip.lines == 1 { "" } else { "s" },
+                            trip.limit
+                        );
+                    }
+                    ExitCode::from(outcome.exit_code())
+                }
+                Err(e) => {
+                    message(&e);
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+/// `wscode-annotate --codes X lookup 4401` parses as annotating a file named
+/// `lookup` (a subcommand is only recognised first). When no such file
+/// exists, say how to write it instead of "No such file".
+fn misplaced_subcommand(config: &Config) -> Option<&'static str> {
+    let Some(Source::File(path)) = config.inputs.first() else {
+        return None;
+    };
+    ["lookup", "tables"]
+        .into_iter()
+        .find(|name| path.as_os_str() == *name && !path.exists())
+}
+
+/// A closed pipe ends quietly (`| head`); any other write error is reported.
+fn output_failed(e: io::Error) -> ExitCode {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return ExitCode::SUCCESS;
+    }
+    message(&Error::Output(e));
+    ExitCode::from(2)
 }
 
 /// One line on stderr, prefixed with the tool's name; a closed stderr is ignored.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::annotate::{category_of, render};
 use crate::extract::Finding;
 use crate::registry::{describe, Category, CodeRange, Reconnect};
-use crate::scan::{Line, Sink};
+use crate::scan::{Fork, Line, Sink};
 
 /// How findings are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,10 @@ pub enum Format {
     Text,
     /// One JSON object per code found, one per line.
     Json,
+    /// A GitHub Actions workflow command per close-code line.
+    Github,
+    /// The summary in the Prometheus text exposition format.
+    Prometheus,
 }
 
 /// Prints what the scanner finds.
@@ -53,28 +57,24 @@ impl<W: Write> Printer<W> {
         self.source.push_str(name);
     }
 
-    /// Pushes everything written so far to the output.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+    /// The writer back (tests read what was printed).
+    pub fn into_inner(self) -> W {
+        self.out
     }
+}
 
-    /// A printer with the same settings writing into memory, for a worker
-    /// that scans part of a batch; its output is then [`Printer::write_raw`]n
-    /// here, in order.
-    pub fn fork(&self) -> Printer<Vec<u8>> {
+impl<W: Write> Fork for Printer<W> {
+    type Part = Printer<Vec<u8>>;
+
+    /// A printer with the same settings writing into memory.
+    fn fork(&self) -> Printer<Vec<u8>> {
         let mut p = Printer::new(Vec::new(), self.format, self.color, self.only_matching);
         p.set_source(&self.source);
         p
     }
 
-    /// Writes bytes a forked printer produced.
-    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.out.write_all(bytes)
-    }
-
-    /// The writer back (tests read what was printed).
-    pub fn into_inner(self) -> W {
-        self.out
+    fn join(&mut self, part: Printer<Vec<u8>>) -> io::Result<()> {
+        self.out.write_all(&part.out)
     }
 }
 
@@ -84,7 +84,11 @@ impl<W: Write> Sink for Printer<W> {
     }
 
     fn wants_line_numbers(&self) -> bool {
-        self.format == Format::Json
+        matches!(self.format, Format::Json | Format::Github)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn passthrough(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -109,7 +113,15 @@ impl<W: Write> Sink for Printer<W> {
                 }
                 self.out.write_all(&self.scratch)
             }
-            Format::Json => {
+            Format::Github => {
+                for finding in findings {
+                    self.scratch.clear();
+                    github_command(&self.source, line, finding, &mut self.scratch);
+                    self.out.write_all(&self.scratch)?;
+                }
+                Ok(())
+            }
+            Format::Json | Format::Prometheus => {
                 for finding in findings {
                     self.scratch.clear();
                     let record = Record::new(&self.source, line, finding);
@@ -176,6 +188,67 @@ impl<'a> Record<'a> {
             line: String::from_utf8_lossy(line.text),
         }
     }
+}
+
+/// A GitHub Actions workflow command for one finding, e.g.
+/// `::error file=app.log,line=12,title=WebSocket close 1006 Abnormal Closure::…`.
+/// The level follows the category: failures and bugs are errors, policy,
+/// transient and application codes warnings, clean closes notices.
+fn github_command(source: &str, line: &Line<'_>, finding: &Finding, out: &mut Vec<u8>) {
+    let category = category_of(finding);
+    let level = match category {
+        Category::Error | Category::Protocol | Category::Invalid => "error",
+        Category::Normal => "notice",
+        _ => "warning",
+    };
+    let d = describe(finding.code);
+    let mut props = Vec::new();
+    if source != "-" {
+        props.push(format!("file={}", escape_property(source)));
+        props.push(format!("line={}", line.number));
+    }
+    props.push(format!(
+        "title={}",
+        escape_property(&format!(
+            "WebSocket close {} {}",
+            finding.code, d.entry.name
+        ))
+    ));
+    let reconnect = if finding.rejected {
+        Reconnect::AfterFix
+    } else {
+        d.entry.reconnect
+    };
+    let message = format!(
+        "{category}: {}; {}. {}",
+        d.entry.hint,
+        reconnect.advice(),
+        String::from_utf8_lossy(line.text)
+    );
+    out.extend_from_slice(
+        format!("::{level} {}::{}\n", props.join(","), escape_data(&message)).as_bytes(),
+    );
+}
+
+/// Workflow-command data: `%`, CR and LF escaped (and other controls, so a
+/// log line cannot start a command of its own).
+fn escape_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Workflow-command property values also escape `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// serde_json escapes C0 controls; this also escapes DEL, C1 controls and

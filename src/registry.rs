@@ -6,9 +6,16 @@
 //! the entry of its range (unassigned protocol code, unregistered 3xxx, private
 //! 4xxx, not a close code at all). The table is plain data; the tests at the
 //! bottom check the table itself.
+//!
+//! Code tables (`--codes`) add or override codes for a service: they are
+//! installed once at startup with [`install`], and from then on [`describe`],
+//! [`aliases`] and [`known_codes`] see them, so annotate mode, the summary and
+//! `lookup` all agree without a registry being threaded through every call.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -178,6 +185,65 @@ impl Reconnect {
     ];
 }
 
+impl Reconnect {
+    /// Whether a client should reconnect at all after this code, perhaps
+    /// after waiting or after getting new credentials (`lookup --reconnect`).
+    pub fn reconnects(self) -> bool {
+        matches!(
+            self,
+            Reconnect::IfExpected
+                | Reconnect::Backoff
+                | Reconnect::Delayed
+                | Reconnect::Limited
+                | Reconnect::LongBackoff
+                | Reconnect::AfterReauth
+        )
+    }
+
+    /// The advice in full: when to reconnect and how.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Reconnect::No => "Do not reconnect: the close was deliberate.",
+            Reconnect::IfExpected => {
+                "Reconnect only if the connection should have stayed open, then with backoff + jitter."
+            }
+            Reconnect::Backoff => {
+                "Reconnect after a random first delay (0-5 s), then exponential backoff + jitter, capped (RFC 6455 §7.2.3)."
+            }
+            Reconnect::Delayed => "Reconnect after a random delay of 5-30 s.",
+            Reconnect::Limited => "Retry a few times with backoff, then stop and alert.",
+            Reconnect::LongBackoff => {
+                "Not at once: use another endpoint, back off for a long time, or wait for user action."
+            }
+            Reconnect::AfterReauth => {
+                "Reconnect only with new credentials (refresh the token first)."
+            }
+            Reconnect::AfterFix => {
+                "Do not reconnect until the cause is fixed: the same request fails again."
+            }
+            Reconnect::AppDefined => "As the application that sent the code defines.",
+        }
+    }
+}
+
+impl FromStr for Reconnect {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Reconnect::ALL
+            .into_iter()
+            .find(|r| r.as_str() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Reconnect::ALL.iter().map(|r| r.as_str()).collect();
+                format!(
+                    "unknown reconnect policy '{s}' (expected one of: {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
 impl fmt::Display for Reconnect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -218,6 +284,32 @@ impl CodeRange {
             CodeRange::Invalid => "invalid",
         }
     }
+
+    /// The numbers in the range, e.g. `4000-4999`.
+    pub fn span(self) -> &'static str {
+        match self {
+            CodeRange::Protocol => "1000-2999",
+            CodeRange::Registered => "3000-3999",
+            CodeRange::Private => "4000-4999",
+            CodeRange::Invalid => "0-999 and 5000+",
+        }
+    }
+
+    /// Who assigns codes in the range (RFC 6455 §7.4.2).
+    pub fn describe(self) -> &'static str {
+        match self {
+            CodeRange::Protocol => {
+                "the protocol's own codes, assigned by IANA with a public specification"
+            }
+            CodeRange::Registered => {
+                "for libraries, frameworks and applications, registered with IANA first come first served"
+            }
+            CodeRange::Private => {
+                "private use, by agreement between applications; never registered, no standard meaning"
+            }
+            CodeRange::Invalid => "not close codes at all",
+        }
+    }
 }
 
 /// What the tool knows about a code (or about a whole range, for codes with no
@@ -256,6 +348,8 @@ pub struct Description {
     pub entry: &'static Entry,
     /// True when `entry` is this code's own, not its range's.
     pub exact: bool,
+    /// The code table the entry comes from, when one defines this code.
+    pub table: Option<&'static str>,
 }
 
 impl Description {
@@ -265,8 +359,23 @@ impl Description {
     }
 }
 
-/// Explains any number.
+/// Explains any number: a code table's entry first (see [`install`]), then
+/// the built-in entry, then the entry of the number's range.
 pub fn describe(code: u32) -> Description {
+    if let Some(tc) = installed().and_then(|i| i.find(code)) {
+        return Description {
+            code,
+            range: CodeRange::of(code),
+            entry: &tc.entry,
+            exact: true,
+            table: Some(tc.table),
+        };
+    }
+    describe_builtin(code)
+}
+
+/// Explains any number from the built-in table alone, ignoring code tables.
+pub fn describe_builtin(code: u32) -> Description {
     let range = CodeRange::of(code);
     if let Some(def) = CODES.iter().find(|d| u32::from(d.code) == code) {
         return Description {
@@ -274,6 +383,7 @@ pub fn describe(code: u32) -> Description {
             range,
             entry: &def.entry,
             exact: true,
+            table: None,
         };
     }
     let entry = match range {
@@ -287,7 +397,150 @@ pub fn describe(code: u32) -> Description {
         range,
         entry,
         exact: false,
+        table: None,
     }
+}
+
+/// Every code with an entry of its own (built-in or from a code table), in
+/// order, each described as [`describe`] would.
+pub fn known_codes() -> Vec<Description> {
+    let mut codes: Vec<u32> = CODES.iter().map(|d| u32::from(d.code)).collect();
+    if let Some(installed) = installed() {
+        codes.extend(installed.codes.iter().map(|c| u32::from(c.code)));
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    codes.into_iter().map(describe).collect()
+}
+
+/// A code a code table defines. Its strings are `&'static` like the
+/// built-in table's: a table is loaded once per process and lives until it
+/// exits, so `tables` leaks them (`Box::leak`) rather than threading
+/// lifetimes through every [`Description`].
+#[derive(Clone, Debug)]
+pub struct TableCode {
+    pub code: u16,
+    pub entry: Entry,
+    /// Names the service prints for the code in its logs.
+    pub aliases: &'static [&'static str],
+    /// Words to find the code by in `lookup`.
+    pub symptoms: &'static [&'static str],
+    /// The table's name.
+    pub table: &'static str,
+}
+
+/// A loaded code table, for `wscode-annotate tables`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableInfo {
+    pub name: &'static str,
+    /// Where its codes come from.
+    pub source: &'static str,
+    /// `bundled`, or the file it was read from.
+    pub origin: String,
+    /// How many codes it defines.
+    pub codes: usize,
+}
+
+/// The code tables in force: one entry per code (the last table to define a
+/// code wins), and the alias list the extractor uses.
+#[derive(Debug)]
+struct Installed {
+    codes: Vec<TableCode>,
+    aliases: Vec<Alias>,
+    tables: Vec<TableInfo>,
+}
+
+impl Installed {
+    fn new(codes: Vec<TableCode>, tables: Vec<TableInfo>) -> Installed {
+        // Later tables override earlier ones, code by code.
+        let mut by_code: Vec<TableCode> = Vec::with_capacity(codes.len());
+        for tc in codes {
+            match by_code.iter_mut().find(|c| c.code == tc.code) {
+                Some(slot) => *slot = tc,
+                None => by_code.push(tc),
+            }
+        }
+        by_code.sort_by_key(|c| c.code);
+        // A table alias replaces a built-in alias of the same name (the user
+        // said what the name means in their logs); a later table's alias
+        // replaces an earlier one's.
+        let mut table_aliases: Vec<Alias> = Vec::new();
+        for tc in &by_code {
+            for &name in tc.aliases {
+                table_aliases.retain(|a| a.name != name);
+                table_aliases.push(Alias {
+                    code: tc.code,
+                    library: tc.table,
+                    name,
+                });
+            }
+        }
+        let taken: HashSet<&str> = table_aliases.iter().map(|a| a.name).collect();
+        let mut aliases: Vec<Alias> = ALIASES
+            .iter()
+            .filter(|a| !taken.contains(a.name))
+            .copied()
+            .collect();
+        aliases.extend(table_aliases);
+        Installed {
+            codes: by_code,
+            aliases,
+            tables,
+        }
+    }
+
+    fn find(&self, code: u32) -> Option<&TableCode> {
+        let code = u16::try_from(code).ok()?;
+        self.codes
+            .binary_search_by_key(&code, |c| c.code)
+            .ok()
+            .map(|i| &self.codes[i])
+    }
+}
+
+static INSTALLED: OnceLock<Installed> = OnceLock::new();
+
+fn installed() -> Option<&'static Installed> {
+    INSTALLED.get()
+}
+
+/// Installs code tables for the rest of the process: from now on their codes
+/// override the built-in and range entries in [`describe`], and their aliases
+/// join [`aliases`]. Codes later in `codes` override earlier ones. Call it
+/// once, at startup, before building an [`crate::extract::Extractor`];
+/// returns false (and changes nothing) if tables were already installed.
+pub fn install(codes: Vec<TableCode>, tables: Vec<TableInfo>) -> bool {
+    INSTALLED.set(Installed::new(codes, tables)).is_ok()
+}
+
+/// The code tables installed, in load order.
+pub fn installed_tables() -> &'static [TableInfo] {
+    installed().map_or(&[], |i| &i.tables)
+}
+
+/// The code table entry for `code`, when one is installed, with its aliases
+/// and symptoms.
+pub fn table_code(code: u32) -> Option<&'static TableCode> {
+    installed().and_then(|i| i.find(code))
+}
+
+/// Every symbolic name the extractor knows: the built-in [`ALIASES`] plus
+/// those of installed code tables (which replace built-in names they repeat).
+pub fn aliases() -> &'static [Alias] {
+    installed().map_or(ALIASES, |i| &i.aliases)
+}
+
+/// Phrases an engineer might search for, per code (`lookup timeout`):
+/// what the close looks like from the outside. A code table's symptoms come
+/// first for a code it defines.
+pub fn symptoms(code: u32) -> &'static [&'static str] {
+    if let Some(tc) = table_code(code) {
+        return tc.symptoms;
+    }
+    u16::try_from(code)
+        .ok()
+        .and_then(|c| SYMPTOMS.iter().find(|(k, _)| *k == c))
+        .map_or(&[], |(_, s)| s)
 }
 
 const RFC: &str = "RFC 6455";
@@ -587,6 +840,383 @@ static NOT_A_CLOSE_CODE: Entry = Entry {
     on_wire: false,
     defined_by: "RFC 6455 §7.4.2",
 };
+
+/// What a close with each code looks like from the outside, in the words an
+/// engineer would search for (`lookup "load balancer"`). Written for this
+/// tool; `lookup` ranks them next to names, meanings and recovery advice.
+pub static SYMPTOMS: &[(u16, &[&str])] = &[
+    (
+        1000,
+        &[
+            "clean close",
+            "closed on purpose",
+            "client disconnected",
+            "logout",
+            "page closed",
+            "session ended",
+            "expected disconnect",
+        ],
+    ),
+    (
+        1001,
+        &[
+            "server shutdown",
+            "graceful shutdown",
+            "deploy",
+            "rolling restart",
+            "pod eviction",
+            "node drain",
+            "scale in",
+            "SIGTERM",
+            "browser tab closed",
+            "page navigation",
+        ],
+    ),
+    (
+        1002,
+        &[
+            "malformed frame",
+            "bad framing",
+            "masking error",
+            "unknown opcode",
+            "proxy rewriting traffic",
+            "permessage-deflate bug",
+            "reserved close code received",
+            "protocol violation",
+        ],
+    ),
+    (
+        1003,
+        &[
+            "binary frame on a text endpoint",
+            "text frame on a binary endpoint",
+            "wrong message type",
+            "unsupported frame type",
+        ],
+    ),
+    (1004, &["reserved code", "buggy peer"]),
+    (
+        1005,
+        &[
+            "empty close frame",
+            "close frame without a code",
+            "no status code",
+            "closed without a reason",
+        ],
+    ),
+    (
+        1006,
+        &[
+            "proxy idle timeout",
+            "load balancer idle timeout",
+            "load balancer",
+            "ingress timeout",
+            "NAT timeout",
+            "network drop",
+            "connection reset",
+            "TCP reset",
+            "unexpected EOF",
+            "server crash",
+            "OOM killed",
+            "process killed",
+            "missing heartbeat",
+            "no ping pong",
+            "firewall",
+            "wifi drop",
+            "failed to connect",
+            "handshake rejected",
+            "401 or 403 on the upgrade",
+            "DNS failure",
+            "TLS error in the browser",
+        ],
+    ),
+    (
+        1007,
+        &[
+            "invalid UTF-8",
+            "bad encoding",
+            "corrupt payload",
+            "inconsistent data",
+        ],
+    ),
+    (
+        1008,
+        &[
+            "authentication failed",
+            "auth",
+            "origin not allowed",
+            "origin check",
+            "rate limit",
+            "abuse",
+            "banned",
+            "forbidden content",
+            "policy",
+        ],
+    ),
+    (
+        1009,
+        &[
+            "message too large",
+            "too large",
+            "payload too big",
+            "frame size limit",
+            "max message size",
+            "read limit exceeded",
+            "maxPayload",
+        ],
+    ),
+    (
+        1010,
+        &[
+            "missing extension",
+            "extension negotiation failed",
+            "permessage-deflate not negotiated",
+            "Sec-WebSocket-Extensions stripped",
+        ],
+    ),
+    (
+        1011,
+        &[
+            "server exception",
+            "unhandled exception",
+            "internal server error",
+            "server bug",
+            "keepalive ping timeout",
+            "ping timeout",
+            "database down",
+            "dependency failure",
+            "500",
+        ],
+    ),
+    (
+        1012,
+        &[
+            "server restart",
+            "service restarting",
+            "rolling update",
+            "maintenance",
+        ],
+    ),
+    (
+        1013,
+        &[
+            "server overloaded",
+            "too many connections",
+            "capacity",
+            "backpressure",
+            "try again later",
+            "503",
+        ],
+    ),
+    (
+        1014,
+        &[
+            "bad gateway",
+            "upstream failure",
+            "proxy got a bad response",
+            "backend down",
+            "502",
+        ],
+    ),
+    (
+        1015,
+        &[
+            "TLS handshake failed",
+            "certificate expired",
+            "certificate verify failed",
+            "self-signed certificate",
+            "hostname mismatch",
+            "SSL error",
+            "cipher mismatch",
+        ],
+    ),
+    (
+        3000,
+        &[
+            "unauthorized",
+            "not authenticated",
+            "token expired",
+            "invalid token",
+            "login required",
+            "auth",
+            "401",
+        ],
+    ),
+    (
+        3003,
+        &[
+            "forbidden",
+            "permission denied",
+            "access denied",
+            "missing scope",
+            "403",
+        ],
+    ),
+    (
+        3008,
+        &[
+            "timeout",
+            "init timeout",
+            "auth timeout",
+            "heartbeat timeout",
+            "408",
+        ],
+    ),
+];
+
+/// A message a library prints for a code, e.g. gorilla's
+/// `websocket: close 1006 (abnormal closure)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogText {
+    pub code: u16,
+    /// Library id, as in [`Alias::library`].
+    pub library: &'static str,
+    pub text: &'static str,
+}
+
+const fn text(code: u16, library: &'static str, text: &'static str) -> LogText {
+    LogText {
+        code,
+        library,
+        text,
+    }
+}
+
+/// The texts libraries print around a code (shared reference §3): gorilla's
+/// `CloseError`, Python websockets' explanations (12.0 and later, and 11.x
+/// and older where they differ), Netty's `toString`, tungstenite's `Debug`
+/// for codes it has no name for. `lookup` shows them so a code can be
+/// recognised in a log.
+pub static LOG_TEXTS: &[LogText] = &[
+    text(1000, "gorilla", "websocket: close 1000 (normal)"),
+    text(1000, "python-websockets", "1000 (OK)"),
+    text(1000, "netty", "1000 Bye"),
+    text(1001, "gorilla", "websocket: close 1001 (going away)"),
+    text(1001, "python-websockets", "1001 (going away)"),
+    text(1001, "netty", "1001 Endpoint unavailable"),
+    text(1002, "gorilla", "websocket: close 1002 (protocol error)"),
+    text(1002, "python-websockets", "1002 (protocol error)"),
+    text(1002, "netty", "1002 Protocol error"),
+    text(1003, "gorilla", "websocket: close 1003 (unsupported data)"),
+    text(1003, "python-websockets", "1003 (unsupported data)"),
+    text(1003, "python-websockets-11", "1003 (unsupported type)"),
+    text(1003, "netty", "1003 Invalid message type"),
+    text(1004, "python-websockets", "1004 (unknown)"),
+    text(1004, "netty", "1004 Close status #1004"),
+    text(1004, "tungstenite", "Bad(1004)"),
+    text(1005, "gorilla", "websocket: close 1005 (no status)"),
+    text(
+        1005,
+        "python-websockets",
+        "1005 (no status received [internal])",
+    ),
+    text(
+        1005,
+        "python-websockets-11",
+        "1005 (no status code [internal])",
+    ),
+    text(1005, "netty", "1005 Empty"),
+    text(1006, "gorilla", "websocket: close 1006 (abnormal closure)"),
+    text(
+        1006,
+        "python-websockets",
+        "1006 (abnormal closure [internal])",
+    ),
+    text(
+        1006,
+        "python-websockets-11",
+        "1006 (connection closed abnormally [internal])",
+    ),
+    text(1006, "netty", "1006 Abnormal closure"),
+    text(
+        1007,
+        "gorilla",
+        "websocket: close 1007 (invalid payload data)",
+    ),
+    text(
+        1007,
+        "python-websockets",
+        "1007 (invalid frame payload data)",
+    ),
+    text(1007, "python-websockets-11", "1007 (invalid data)"),
+    text(1007, "netty", "1007 Invalid payload data"),
+    text(1008, "gorilla", "websocket: close 1008 (policy violation)"),
+    text(1008, "python-websockets", "1008 (policy violation)"),
+    text(1008, "netty", "1008 Policy violation"),
+    text(1009, "gorilla", "websocket: close 1009 (message too big)"),
+    text(1009, "python-websockets", "1009 (message too big)"),
+    text(1009, "netty", "1009 Message too big"),
+    text(
+        1010,
+        "gorilla",
+        "websocket: close 1010 (mandatory extension missing)",
+    ),
+    text(1010, "python-websockets", "1010 (mandatory extension)"),
+    text(1010, "python-websockets-11", "1010 (extension required)"),
+    text(1010, "netty", "1010 Mandatory extension"),
+    text(
+        1011,
+        "gorilla",
+        "websocket: close 1011 (internal server error)",
+    ),
+    text(1011, "python-websockets", "1011 (internal error)"),
+    text(1011, "python-websockets-11", "1011 (unexpected error)"),
+    text(1011, "netty", "1011 Internal server error"),
+    text(1012, "python-websockets", "1012 (service restart)"),
+    text(1012, "netty", "1012 Service Restart"),
+    text(1013, "python-websockets", "1013 (try again later)"),
+    text(1013, "netty", "1013 Try Again Later"),
+    text(1014, "python-websockets", "1014 (bad gateway)"),
+    text(1014, "netty", "1014 Bad Gateway"),
+    text(1014, "tungstenite", "Bad(1014)"),
+    text(
+        1015,
+        "gorilla",
+        "websocket: close 1015 (TLS handshake error)",
+    ),
+    text(
+        1015,
+        "python-websockets",
+        "1015 (TLS handshake failure [internal])",
+    ),
+    text(
+        1015,
+        "python-websockets-11",
+        "1015 (TLS failure [internal])",
+    ),
+    text(1015, "netty", "1015 TLS handshake failed"),
+    text(3000, "python-websockets", "3000 (registered)"),
+    text(3000, "netty", "3000 Close status #3000"),
+    text(3000, "tungstenite", "Iana(3000)"),
+    text(3003, "python-websockets", "3003 (registered)"),
+    text(3003, "netty", "3003 Close status #3003"),
+    text(3003, "tungstenite", "Iana(3003)"),
+    text(3008, "python-websockets", "3008 (registered)"),
+    text(3008, "netty", "3008 Close status #3008"),
+    text(3008, "tungstenite", "Iana(3008)"),
+];
+
+/// The name to show for a library id used in [`ALIASES`] and [`LOG_TEXTS`];
+/// a code table's name is shown as is.
+pub fn library_name(id: &str) -> &str {
+    match id {
+        "gorilla" => "gorilla/websocket",
+        "coder" => "coder/websocket",
+        "python-websockets" => "Python websockets",
+        "python-websockets-11" => "Python websockets <= 11",
+        "aiohttp" => "aiohttp",
+        "tungstenite" => "tungstenite",
+        "dotnet" => ".NET",
+        "jakarta" => "Jakarta/javax",
+        "netty" => "Netty",
+        "spring" => "Spring",
+        "swift" => "Swift URLSession",
+        "starscream" => "Starscream",
+        "jetty" => "Jetty",
+        "legacy-js" => "JS constants (third-party)",
+        other => other,
+    }
+}
 
 /// A name a library prints for a code, e.g. gorilla's `CloseGoingAway`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -893,5 +1523,100 @@ mod tests {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
         }
+    }
+
+    #[test]
+    fn every_code_has_symptoms_and_texts_point_at_known_codes() {
+        for def in CODES {
+            assert!(
+                !symptoms(u32::from(def.code)).is_empty(),
+                "{} has no symptoms",
+                def.code
+            );
+        }
+        for (code, list) in SYMPTOMS {
+            assert!(describe_builtin(u32::from(*code)).exact, "{code}");
+            assert!(list.iter().all(|s| !s.trim().is_empty()));
+        }
+        for t in LOG_TEXTS {
+            assert!(describe_builtin(u32::from(t.code)).exact, "{t:?}");
+            assert!(
+                t.text.contains(&t.code.to_string()) || t.text.starts_with("Bad("),
+                "{t:?}"
+            );
+            assert_ne!(library_name(t.library), "", "{t:?}");
+        }
+    }
+
+    #[test]
+    fn reconnect_tokens_parse_and_say_whether_to_reconnect() {
+        for r in Reconnect::ALL {
+            assert_eq!(r.as_str().parse::<Reconnect>(), Ok(r));
+            assert!(!r.explain().is_empty());
+        }
+        assert!("sometimes".parse::<Reconnect>().is_err());
+        assert!(Reconnect::Backoff.reconnects());
+        assert!(Reconnect::AfterReauth.reconnects());
+        assert!(!Reconnect::No.reconnects());
+        assert!(!Reconnect::AfterFix.reconnects());
+        assert!(!Reconnect::AppDefined.reconnects());
+    }
+
+    fn sample_code(
+        code: u16,
+        name: &'static str,
+        table: &'static str,
+        aliases: &'static [&'static str],
+    ) -> TableCode {
+        TableCode {
+            code,
+            entry: Entry {
+                name,
+                category: Category::Policy,
+                meaning: "m",
+                recovery: "r",
+                hint: "h",
+                reconnect: Reconnect::AfterReauth,
+                on_wire: true,
+                defined_by: "code table t",
+            },
+            aliases,
+            symptoms: &[],
+            table,
+        }
+    }
+
+    #[test]
+    fn later_tables_override_and_table_aliases_replace_library_names() {
+        let installed = Installed::new(
+            vec![
+                sample_code(4001, "First", "a", &["AUTH_EXPIRED"]),
+                sample_code(4001, "Second", "b", &["TOKEN_EXPIRED"]),
+                sample_code(1006, "Dropped", "b", &["ABNORMAL_CLOSURE"]),
+            ],
+            Vec::new(),
+        );
+        assert_eq!(installed.find(4001).unwrap().entry.name, "Second");
+        assert_eq!(installed.find(1006).unwrap().entry.name, "Dropped");
+        assert!(installed.find(4002).is_none());
+        assert!(installed.find(70000).is_none());
+        // Only the winning entry's aliases count.
+        assert!(!installed.aliases.iter().any(|a| a.name == "AUTH_EXPIRED"));
+        let token = installed
+            .aliases
+            .iter()
+            .find(|a| a.name == "TOKEN_EXPIRED")
+            .unwrap();
+        assert_eq!((token.code, token.library), (4001, "b"));
+        // The table's ABNORMAL_CLOSURE replaces Python websockets' and Netty's.
+        let abnormal: Vec<_> = installed
+            .aliases
+            .iter()
+            .filter(|a| a.name == "ABNORMAL_CLOSURE")
+            .collect();
+        assert_eq!(abnormal.len(), 1);
+        assert_eq!(abnormal[0].library, "b");
+        // Every other library name is still there.
+        assert!(installed.aliases.iter().any(|a| a.name == "CloseGoingAway"));
     }
 }

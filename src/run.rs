@@ -1,35 +1,47 @@
-//! One run over every input, in order.
+//! One run over every input, in order: annotate mode or `--summary`.
 //!
 //! Soft errors (an unreadable input) are reported as they happen and the run
-//! goes on; the [`Outcome`] says whether any happened. A closed output pipe
-//! ends the run quietly: it is how `| head` says it has seen enough.
+//! goes on; the [`Outcome`] says whether any happened and which `--fail-on`
+//! rules tripped. A closed output pipe ends the run quietly: it is how
+//! `| head` says it has seen enough.
 
-use std::io::{self, Read, Write};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
 
-use crate::cli::Config;
+use rayon::prelude::*;
+
+use crate::cli::{Config, Mode};
 use crate::error::Error;
 use crate::extract::Extractor;
 use crate::filter::Filter;
+use crate::gate::{Gate, Trip};
 use crate::input::{Chunk, LineBatcher, Source, DEFAULT_BUFFER, DEFAULT_MAX_LINE};
-use crate::printer::Printer;
-use rayon::prelude::*;
-
-use crate::scan::{count_lines, Scanner, Sink};
+use crate::printer::{Format, Printer};
+use crate::report;
+use crate::scan::{count_lines, Fork, Scanned, Scanner, Sink, Tee};
+use crate::summary::Summary;
 
 /// How a run ended.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Some input could not be read (it was reported on stderr).
     pub errored: bool,
     /// The output was closed before everything was written.
     pub output_closed: bool,
+    /// The `--fail-on` rules that tripped.
+    pub trips: Vec<Trip>,
 }
 
 impl Outcome {
-    /// The process exit status: 0 fine, 2 an input could not be read.
+    /// The exit status: 2 when an input could not be read (an error wins over
+    /// a gate), 1 when a `--fail-on` rule tripped, else 0.
     pub fn exit_code(&self) -> u8 {
         if self.errored {
             2
+        } else if !self.trips.is_empty() {
+            1
         } else {
             0
         }
@@ -42,17 +54,65 @@ pub fn run<W: Write>(
     out: W,
     report: &mut dyn FnMut(&Error),
 ) -> Result<Outcome, Error> {
+    if config.mode == Mode::Summary && config.format == Format::Github {
+        return Err(Error::Usage(
+            "--format github prints one command per line with a close code; use it without --summary".into(),
+        ));
+    }
+    if config.mode == Mode::Annotate && config.only_matching && config.format != Format::Text {
+        // -o only changes text output; JSON and GitHub print matches only anyway.
+    }
     let extractor = Extractor::new(&config.patterns)?;
     let pool = match config.threads {
         0 | 1 => None,
         n => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok(),
     };
-    let mut printer = Printer::new(out, config.format, config.color, config.only_matching);
+    let ctx = Context {
+        extractor: &extractor,
+        filter: &config.filter,
+        gate: config.gate.clone(),
+        pool: pool.as_ref(),
+    };
+    match config.mode {
+        Mode::Annotate => annotate_all(config, &ctx, out, report),
+        Mode::Summary => summarize_all(config, &ctx, out, report),
+    }
+}
+
+/// What every input's scan shares.
+struct Context<'a> {
+    extractor: &'a Extractor,
+    filter: &'a Filter,
+    gate: Option<Arc<Gate>>,
+    pool: Option<&'a rayon::ThreadPool>,
+}
+
+/// Which side failed: the input (report it, go on) or the output (stop).
+enum Failure {
+    Input(Error),
+    Output(io::Error),
+}
+
+fn annotate_all<W: Write>(
+    config: &Config,
+    ctx: &Context<'_>,
+    out: W,
+    report: &mut dyn FnMut(&Error),
+) -> Result<Outcome, Error> {
+    let printer = Printer::new(out, config.format, config.color, config.only_matching);
+    // The gate's counts ride along with the printer only when there is a gate.
+    let mut sink = Tee(printer, Summary::for_input(0, "", ctx.gate.clone()));
     let mut outcome = Outcome::default();
-    for source in &config.inputs {
-        printer.set_source(&source.name());
-        match annotate_source(source, &extractor, config, pool.as_ref(), &mut printer) {
-            Ok(()) => {}
+    for (index, source) in config.inputs.iter().enumerate() {
+        let name = source.name();
+        sink.0.set_source(&name);
+        sink.1.start_input(index as u32, &name);
+        let result = match &ctx.gate {
+            Some(_) => stream_source(source, ctx, &mut sink),
+            None => stream_source(source, ctx, &mut sink.0),
+        };
+        match result {
+            Ok(_) => {}
             Err(Failure::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
                 outcome.output_closed = true;
                 return Ok(outcome);
@@ -64,7 +124,54 @@ pub fn run<W: Write>(
             }
         }
     }
-    match printer.flush() {
+    match sink.0.flush() {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome.output_closed = true,
+        Err(e) => return Err(Error::Output(e)),
+        Ok(()) => {}
+    }
+    if let Some(gate) = &ctx.gate {
+        outcome.trips = gate.trips(&sink.1.gate_hits);
+    }
+    Ok(outcome)
+}
+
+fn summarize_all<W: Write>(
+    config: &Config,
+    ctx: &Context<'_>,
+    mut out: W,
+    report: &mut dyn FnMut(&Error),
+) -> Result<Outcome, Error> {
+    // Inputs are summarised in parallel (each large file also in chunks);
+    // errors are reported afterwards, in input order.
+    let summarize = |(index, source): (usize, &Source)| summarize_source(index as u32, source, ctx);
+    let results: Vec<Result<Summary, Error>> = match ctx.pool {
+        Some(pool) => pool.install(|| {
+            config
+                .inputs
+                .par_iter()
+                .enumerate()
+                .map(summarize)
+                .collect()
+        }),
+        None => config.inputs.iter().enumerate().map(summarize).collect(),
+    };
+    let mut outcome = Outcome::default();
+    let mut total = Summary::default();
+    for (index, (result, source)) in results.into_iter().zip(&config.inputs).enumerate() {
+        match result {
+            Ok(summary) => total += summary,
+            Err(e) => {
+                report(&e);
+                outcome.errored = true;
+                total += Summary::for_input(index as u32, &source.name(), None);
+            }
+        }
+    }
+    if let Some(gate) = &ctx.gate {
+        outcome.trips = gate.trips(&total.gate_hits);
+    }
+    let written = report::write(&total, config, &mut out).and_then(|()| out.flush());
+    match written {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome.output_closed = true,
         Err(e) => return Err(Error::Output(e)),
         Ok(()) => {}
@@ -72,37 +179,123 @@ pub fn run<W: Write>(
     Ok(outcome)
 }
 
-/// Which side failed: the input (report it, go on) or the output (stop).
-enum Failure {
-    Input(Error),
-    Output(io::Error),
+/// Below this size a file is not worth splitting into chunks.
+const CHUNK_MIN: u64 = 4 * 1024 * 1024;
+
+/// Summarises one input: a large regular file in line-aligned chunks on all
+/// threads, anything else as a stream.
+fn summarize_source(index: u32, source: &Source, ctx: &Context<'_>) -> Result<Summary, Error> {
+    let name = source.name();
+    let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
+    if let (Source::File(path), Some(pool)) = (source, ctx.pool) {
+        let input_error = |e: io::Error| Error::Input {
+            path: path.clone(),
+            source: e,
+        };
+        // Only a large regular file is split; FIFOs, /dev/stdin and errors
+        // take the streaming path (which reports errors itself).
+        let meta = std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file() && m.len() >= CHUNK_MIN);
+        if let Some(meta) = meta {
+            let file = File::open(path).map_err(input_error)?;
+            let len = meta.len();
+            {
+                let parts = (pool.current_num_threads() * 4).max(2) as u64;
+                let bounds = chunk_bounds(&file, len, parts).map_err(input_error)?;
+                let chunks: Vec<Result<(Summary, Scanned), io::Error>> = pool.install(|| {
+                    bounds
+                        .par_windows(2)
+                        .map(|w| {
+                            let mut part = summary.fork();
+                            let mut f = File::open(path)?;
+                            f.seek(SeekFrom::Start(w[0]))?;
+                            let batcher = LineBatcher::new(f.take(w[1] - w[0]));
+                            let scanned =
+                                scan_batches(batcher, ctx.extractor, ctx.filter, &mut part, None)
+                                    .map_err(|e| match e {
+                                    ScanError::Read(e) | ScanError::Write(e) => e,
+                                })?;
+                            Ok((part, scanned))
+                        })
+                        .collect()
+                });
+                let mut lines_before = 0;
+                for chunk in chunks {
+                    let (mut part, scanned) = chunk.map_err(input_error)?;
+                    part.shift_lines(lines_before);
+                    lines_before += scanned.lines;
+                    part.add_scanned(scanned.lines, scanned.bytes);
+                    summary += part;
+                }
+                return Ok(summary);
+            }
+        }
+    }
+    match stream_source(source, ctx, &mut summary) {
+        Ok(scanned) => {
+            summary.add_scanned(scanned.lines, scanned.bytes);
+            Ok(summary)
+        }
+        Err(Failure::Input(e)) => Err(e),
+        Err(Failure::Output(e)) => Err(Error::Output(e)),
+    }
 }
 
-fn annotate_source<W: Write>(
+/// Offsets that cut a file of `len` bytes into about `parts` pieces, each
+/// starting at a line start: `[0, …, len]`.
+fn chunk_bounds(file: &File, len: u64, parts: u64) -> io::Result<Vec<u64>> {
+    let mut bounds = vec![0];
+    let mut probe = vec![0u8; 64 * 1024];
+    for k in 1..parts {
+        let mut at = (len * k / parts).max(*bounds.last().unwrap());
+        // Move to just after the next newline.
+        let next = loop {
+            if at >= len {
+                break len;
+            }
+            let n = file.read_at(&mut probe, at)?;
+            if n == 0 {
+                break len;
+            }
+            if let Some(p) = memchr::memchr(b'\n', &probe[..n]) {
+                break at + p as u64 + 1;
+            }
+            at += n as u64;
+        };
+        if next > *bounds.last().unwrap() && next < len {
+            bounds.push(next);
+        }
+    }
+    bounds.push(len);
+    Ok(bounds)
+}
+
+/// Streams one input through `sink`.
+fn stream_source<S: Fork>(
     source: &Source,
-    extractor: &Extractor,
-    config: &Config,
-    pool: Option<&rayon::ThreadPool>,
-    printer: &mut Printer<W>,
-) -> Result<(), Failure> {
+    ctx: &Context<'_>,
+    sink: &mut S,
+) -> Result<Scanned, Failure> {
     let reader = source.open().map_err(Failure::Input)?;
-    let buffer = if pool.is_some() {
+    let buffer = if ctx.pool.is_some() {
         PARALLEL_BUFFER
     } else {
         DEFAULT_BUFFER
     };
     let batcher = LineBatcher::with_limits(reader, buffer, DEFAULT_MAX_LINE);
-    scan_batches(batcher, extractor, &config.filter, printer, pool).map_err(|failure| match failure
-    {
-        ScanError::Read(e) => {
-            let path = match source {
-                Source::Stdin => "-".into(),
-                Source::File(p) => p.clone(),
-            };
-            Failure::Input(Error::Input { path, source: e })
-        }
-        ScanError::Write(e) => Failure::Output(e),
-    })
+    scan_batches(batcher, ctx.extractor, ctx.filter, sink, ctx.pool).map_err(
+        |failure| match failure {
+            ScanError::Read(e) => {
+                let path = match source {
+                    Source::Stdin => "-".into(),
+                    Source::File(p) => p.clone(),
+                };
+                Failure::Input(Error::Input { path, source: e })
+            }
+            ScanError::Write(e) => Failure::Output(e),
+        },
+    )
 }
 
 /// Why [`scan_batches`] stopped early.
@@ -121,18 +314,18 @@ const PARALLEL_BUFFER: usize = 1024 * 1024;
 /// Batches at least this large are split between threads.
 const PARALLEL_MIN: usize = 128 * 1024;
 
-/// Scans everything `batcher` reads into `printer`, flushing after each
-/// batch so a trickle of input comes out line by line. With a `pool`, a
-/// large batch is split at line boundaries and its parts are scanned on all
-/// threads, each into its own buffer; the buffers are written in order, so
-/// the output is the same as a one-thread scan.
-pub fn scan_batches<R: Read, W: Write>(
+/// Scans everything `batcher` reads into `sink`, flushing after each batch
+/// so a trickle of input comes out line by line. With a `pool`, a large
+/// batch is split at line boundaries and its parts are scanned on all
+/// threads, each into its own part of the sink ([`Fork`]); the parts are
+/// joined in order, so the result is the same as a one-thread scan.
+pub fn scan_batches<R: Read, S: Fork>(
     mut batcher: LineBatcher<R>,
     extractor: &Extractor,
     filter: &Filter,
-    printer: &mut Printer<W>,
+    sink: &mut S,
     pool: Option<&rayon::ThreadPool>,
-) -> Result<(), ScanError> {
+) -> Result<Scanned, ScanError> {
     let mut scanner = Scanner::new(extractor, filter);
     loop {
         let chunk = match batcher.next_chunk() {
@@ -140,8 +333,8 @@ pub fn scan_batches<R: Read, W: Write>(
             Ok(None) => break,
             Err(e) => {
                 // Keep what was read, then report.
-                scanner.finish(printer).map_err(ScanError::Write)?;
-                printer.flush().map_err(ScanError::Write)?;
+                scanner.finish(sink).map_err(ScanError::Write)?;
+                sink.flush().map_err(ScanError::Write)?;
                 return Err(ScanError::Read(e));
             }
         };
@@ -149,29 +342,33 @@ pub fn scan_batches<R: Read, W: Write>(
             (Chunk::Lines(lines), Some(pool))
                 if lines.len() >= PARALLEL_MIN && scanner.at_line_start() =>
             {
-                scan_parallel(lines, pool, &mut scanner, extractor, filter, printer)
+                scan_parallel(lines, pool, &mut scanner, extractor, filter, sink)
             }
-            (Chunk::Lines(lines), _) => scanner.scan_lines(lines, printer),
-            (Chunk::Piece(piece), _) => scanner.scan_piece(piece, printer),
+            (Chunk::Lines(lines), _) => scanner.scan_lines(lines, sink),
+            (Chunk::Piece(piece), _) => scanner.scan_piece(piece, sink),
         }
         .map_err(ScanError::Write)?;
-        printer.flush().map_err(ScanError::Write)?;
+        sink.flush().map_err(ScanError::Write)?;
     }
-    scanner.finish(printer).map_err(ScanError::Write)
+    scanner.finish(sink).map_err(ScanError::Write)?;
+    Ok(Scanned {
+        lines: scanner.lines(),
+        bytes: scanner.bytes(),
+    })
 }
 
 /// Scans one batch of whole lines on every thread of `pool`.
-fn scan_parallel<W: Write>(
+fn scan_parallel<S: Fork>(
     lines: &[u8],
     pool: &rayon::ThreadPool,
     scanner: &mut Scanner<'_>,
     extractor: &Extractor,
     filter: &Filter,
-    printer: &mut Printer<W>,
+    sink: &mut S,
 ) -> io::Result<()> {
     let parts = split_at_lines(lines, pool.current_num_threads() * 2);
-    let numbered = printer.wants_line_numbers();
-    // Each part's first line number: the lines before it (only when printed).
+    let numbered = sink.wants_line_numbers();
+    // Each part's first line number: the lines before it (only when wanted).
     let mut starts = Vec::with_capacity(parts.len());
     let mut seen = scanner.lines();
     for part in &parts {
@@ -183,19 +380,19 @@ fn scan_parallel<W: Write>(
     let jobs: Vec<_> = parts
         .into_iter()
         .zip(starts)
-        .map(|(part, start)| (part, start, printer.fork()))
+        .map(|(part, start)| (part, start, sink.fork()))
         .collect();
-    let outputs: Vec<io::Result<Vec<u8>>> = pool.install(|| {
+    let done: Vec<io::Result<S::Part>> = pool.install(|| {
         jobs.into_par_iter()
             .map(|(part, start, mut out)| {
                 let mut worker = Scanner::starting_after(extractor, filter, start);
                 worker.scan_lines(part, &mut out)?;
-                Ok(out.into_inner())
+                Ok(out)
             })
             .collect()
     });
-    for out in outputs {
-        printer.write_raw(&out?)?;
+    for part in done {
+        sink.join(part?)?;
     }
     scanner.advance(seen - scanner.lines(), lines.len() as u64);
     Ok(())

@@ -37,6 +37,77 @@ pub trait Sink {
     fn passthrough(&mut self, bytes: &[u8]) -> io::Result<()>;
     /// A line with findings (possibly none, for a line that needs the marker).
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()>;
+    /// The end of a batch: push what was written to the output.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A sink that can give a worker an empty copy of itself and take the
+/// worker's results back, in order: how a large batch is scanned on all
+/// threads with the same result as on one.
+pub trait Fork: Sink {
+    /// What a worker fills.
+    type Part: Sink + Send;
+    /// An empty part with this sink's settings.
+    fn fork(&self) -> Self::Part;
+    /// Takes a finished part back; parts are joined in input order.
+    fn join(&mut self, part: Self::Part) -> io::Result<()>;
+}
+
+/// Two sinks fed from one scan: annotate mode's printer and the counts a
+/// `--fail-on` gate needs.
+pub struct Tee<A, B>(pub A, pub B);
+
+impl<A: Sink, B: Sink> Sink for Tee<A, B> {
+    fn wants_passthrough(&self) -> bool {
+        self.0.wants_passthrough() || self.1.wants_passthrough()
+    }
+
+    fn wants_line_numbers(&self) -> bool {
+        self.0.wants_line_numbers() || self.1.wants_line_numbers()
+    }
+
+    fn passthrough(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.0.wants_passthrough() {
+            self.0.passthrough(bytes)?;
+        }
+        if self.1.wants_passthrough() {
+            self.1.passthrough(bytes)?;
+        }
+        Ok(())
+    }
+
+    fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()> {
+        self.0.matched(line, findings)?;
+        self.1.matched(line, findings)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()?;
+        self.1.flush()
+    }
+}
+
+impl<A: Fork, B: Fork> Fork for Tee<A, B> {
+    type Part = Tee<A::Part, B::Part>;
+
+    fn fork(&self) -> Self::Part {
+        Tee(self.0.fork(), self.1.fork())
+    }
+
+    fn join(&mut self, part: Self::Part) -> io::Result<()> {
+        self.0.join(part.0)?;
+        self.1.join(part.1)
+    }
+}
+
+/// How much of an input a scan read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scanned {
+    /// Lines (counted only for sinks that want line numbers).
+    pub lines: u64,
+    pub bytes: u64,
 }
 
 /// State for one input.

@@ -143,3 +143,56 @@ proptest! {
         }
     }
 }
+
+/// `--summary --format json` over `path` with `threads` threads.
+fn summary_json(path: &std::path::Path, threads: usize) -> serde_json::Value {
+    use clap::Parser;
+    use wscode_annotate::cli::{Args, Config, Environment};
+    let args = Args::try_parse_from([
+        "wscode-annotate",
+        "--summary",
+        "--format",
+        "json",
+        "-j",
+        &threads.to_string(),
+        path.to_str().unwrap(),
+    ])
+    .unwrap();
+    let config = Config::new(args, &Environment::default());
+    let mut out = Vec::new();
+    let outcome = wscode_annotate::run(&config, &mut out, &mut |e| panic!("{e}")).unwrap();
+    assert_eq!(outcome.exit_code(), 0);
+    serde_json::from_slice(&out).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(6))]
+
+    /// Large files are summarised in chunks on all threads; chunk edges fall
+    /// inside multi-byte characters, CRLF pairs and long lines. The result
+    /// must equal a one-thread scan.
+    #[test]
+    fn a_parallel_summary_equals_a_sequential_one(input in log_bytes(), seed in 0u64..1000) {
+        let mut big = Vec::with_capacity(6 << 20);
+        let long_line = vec![b'x'; 300_000];
+        let mut i = seed;
+        while big.len() < 5 << 20 {
+            big.extend_from_slice(&input);
+            big.extend_from_slice(match i % 5 {
+                0 => "é websocket: close 1006 (abnormal closure)\r\n".as_bytes(),
+                1 => b"ws closed close_code=4001 reason=\"token expired\"\n",
+                2 => &long_line,
+                3 => "2026-11-24T03:12:01Z received 1011 (internal error) ping; then sent 1011 (internal error) ping\r\n".as_bytes(),
+                _ => "日本語 noise line\n".as_bytes(),
+            });
+            i += 1;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.log");
+        std::fs::write(&path, &big).unwrap();
+        let one = summary_json(&path, 1);
+        let many = summary_json(&path, 3);
+        prop_assert_eq!(&one, &many);
+        prop_assert!(one["events"].as_u64().unwrap() > 0);
+    }
+}

@@ -1,0 +1,606 @@
+//! The summary as people and machines read it: a terminal table with a
+//! timeline, one JSON object (which `merge` reads back), or the Prometheus
+//! text exposition format.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotate::color_of;
+use crate::cli::Config;
+use crate::printer::Format;
+use crate::registry::{describe, Category};
+use crate::summary::{CodeKey, CodeStats, InputStats, Location, Summary, Timeline};
+use crate::timestamp::format_utc;
+
+/// Identifies the JSON summary schema; bumped only for incompatible changes.
+pub const SCHEMA: &str = "wscode-annotate/summary/1";
+
+/// Writes `summary` in the configured format.
+pub fn write(summary: &Summary, config: &Config, out: &mut dyn Write) -> io::Result<()> {
+    match config.format {
+        Format::Json => {
+            serde_json::to_writer(&mut *out, &Report::from_summary(summary))
+                .map_err(io::Error::other)?;
+            out.write_all(b"\n")
+        }
+        Format::Prometheus => write_prometheus(summary, out),
+        Format::Text | Format::Github => write_text(summary, config.color, out),
+    }
+}
+
+/// The JSON form of a summary.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema: String,
+    pub lines: u64,
+    pub bytes: u64,
+    pub lines_with_codes: u64,
+    /// Close codes found (a line with two codes counts two).
+    pub events: u64,
+    pub first_time: Option<String>,
+    pub last_time: Option<String>,
+    pub inputs: Vec<InputReport>,
+    pub categories: Vec<CategoryReport>,
+    pub codes: Vec<CodeReport>,
+    pub timeline: TimelineReport,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct InputReport {
+    pub source: String,
+    pub lines: u64,
+    pub bytes: u64,
+    pub lines_with_codes: u64,
+    pub events: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CategoryReport {
+    pub category: String,
+    pub events: u64,
+    pub share: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct LineRef {
+    pub source: String,
+    /// Index into `inputs`.
+    pub input: u32,
+    pub line: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CodeReport {
+    pub code: u32,
+    pub name: String,
+    pub category: String,
+    pub rejected: bool,
+    pub count: u64,
+    pub share: f64,
+    pub first_line: LineRef,
+    pub last_line: LineRef,
+    pub first_time: Option<String>,
+    pub last_time: Option<String>,
+    /// Most frequent first.
+    pub reasons: Vec<ReasonCount>,
+    pub other_reasons: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TimelineReport {
+    pub bucket_seconds: i64,
+    pub buckets: Vec<BucketReport>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BucketReport {
+    pub start: String,
+    pub start_unix: i64,
+    pub events: u64,
+}
+
+fn share(n: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        (n as f64 / total as f64 * 10_000.0).round() / 10_000.0
+    }
+}
+
+/// Categories with their event counts, in display order.
+fn categories(summary: &Summary) -> Vec<(Category, u64)> {
+    let mut by: BTreeMap<Category, u64> = BTreeMap::new();
+    for (key, stats) in &summary.codes {
+        *by.entry(category_of_key(*key)).or_default() += stats.count;
+    }
+    by.into_iter().collect()
+}
+
+fn category_of_key(key: CodeKey) -> Category {
+    if key.rejected {
+        Category::Invalid
+    } else {
+        describe(key.code).entry.category
+    }
+}
+
+/// Codes, most frequent first (ties: by number).
+fn codes_by_count(summary: &Summary) -> Vec<(CodeKey, &CodeStats)> {
+    let mut v: Vec<(CodeKey, &CodeStats)> = summary.codes.iter().map(|(k, s)| (*k, s)).collect();
+    v.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
+    v
+}
+
+impl Report {
+    /// The report of a summary.
+    pub fn from_summary(summary: &Summary) -> Report {
+        let events = summary.events();
+        let line_ref = |at: Location| LineRef {
+            source: summary.input_name(at.input).to_string(),
+            input: at.input,
+            line: at.line,
+        };
+        let span = summary.time_span();
+        Report {
+            schema: SCHEMA.to_string(),
+            lines: summary.lines(),
+            bytes: summary.bytes(),
+            lines_with_codes: summary.lines_with_codes(),
+            events,
+            first_time: span.map(|s| format_utc(s.0)),
+            last_time: span.map(|s| format_utc(s.1)),
+            inputs: summary
+                .inputs
+                .values()
+                .map(|i| InputReport {
+                    source: i.name.clone(),
+                    lines: i.lines,
+                    bytes: i.bytes,
+                    lines_with_codes: i.lines_with_codes,
+                    events: i.events,
+                })
+                .collect(),
+            categories: categories(summary)
+                .into_iter()
+                .map(|(c, n)| CategoryReport {
+                    category: c.as_str().to_string(),
+                    events: n,
+                    share: share(n, events),
+                })
+                .collect(),
+            codes: codes_by_count(summary)
+                .into_iter()
+                .map(|(key, s)| CodeReport {
+                    code: key.code,
+                    name: describe(key.code).entry.name.to_string(),
+                    category: category_of_key(key).as_str().to_string(),
+                    rejected: key.rejected,
+                    count: s.count,
+                    share: share(s.count, events),
+                    first_line: line_ref(s.first),
+                    last_line: line_ref(s.last),
+                    first_time: s.first_time.map(format_utc),
+                    last_time: s.last_time.map(format_utc),
+                    reasons: s
+                        .top_reasons()
+                        .into_iter()
+                        .map(|(r, n)| ReasonCount {
+                            reason: r.to_string(),
+                            count: n,
+                        })
+                        .collect(),
+                    other_reasons: s.other_reasons,
+                })
+                .collect(),
+            timeline: TimelineReport {
+                bucket_seconds: summary.timeline.width,
+                buckets: summary
+                    .timeline
+                    .buckets
+                    .iter()
+                    .map(|(&t, &n)| BucketReport {
+                        start: format_utc(t),
+                        start_unix: t,
+                        events: n,
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// Rebuilds the summary a report was made from (for `merge`).
+    pub fn into_summary(self) -> Summary {
+        let mut summary = Summary::default();
+        for (i, input) in self.inputs.into_iter().enumerate() {
+            summary.inputs.insert(
+                i as u32,
+                InputStats {
+                    name: input.source,
+                    lines: input.lines,
+                    bytes: input.bytes,
+                    lines_with_codes: input.lines_with_codes,
+                    events: input.events,
+                },
+            );
+        }
+        let parse_time = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| crate::timestamp::parse_line_time(t.as_bytes()))
+        };
+        for c in self.codes {
+            let at = |r: &LineRef| Location {
+                input: r.input,
+                line: r.line,
+            };
+            summary.codes.insert(
+                CodeKey {
+                    code: c.code,
+                    rejected: c.rejected,
+                },
+                CodeStats {
+                    count: c.count,
+                    first: at(&c.first_line),
+                    last: at(&c.last_line),
+                    first_time: parse_time(&c.first_time),
+                    last_time: parse_time(&c.last_time),
+                    reasons: c.reasons.into_iter().map(|r| (r.reason, r.count)).collect(),
+                    other_reasons: c.other_reasons,
+                },
+            );
+        }
+        summary.timeline = Timeline {
+            width: self.timeline.bucket_seconds.max(1),
+            buckets: self
+                .timeline
+                .buckets
+                .into_iter()
+                .map(|b| (b.start_unix, b.events))
+                .collect(),
+        };
+        summary
+    }
+}
+
+const BAR: &str = "████████████████████████████████████████";
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+fn write_text(summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let paint = |category: Category, text: &str| {
+        if color {
+            format!("{}{text}\x1b[0m", color_of(category))
+        } else {
+            text.to_string()
+        }
+    };
+    let bold = |text: &str| {
+        if color {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let lines = summary.lines();
+    let with = summary.lines_with_codes();
+    let events = summary.events();
+    writeln!(
+        out,
+        "{} {} lines ({}) in {} input{}; {} with close codes ({:.2}%), {} close events",
+        bold("Scanned"),
+        group(lines),
+        human_bytes(summary.bytes()),
+        summary.inputs.len(),
+        if summary.inputs.len() == 1 { "" } else { "s" },
+        group(with),
+        if lines == 0 {
+            0.0
+        } else {
+            with as f64 * 100.0 / lines as f64
+        },
+        group(events),
+    )?;
+    if let Some((first, last)) = summary.time_span() {
+        writeln!(
+            out,
+            "Close events from {} to {}",
+            format_utc(first),
+            format_utc(last)
+        )?;
+    }
+    if events == 0 {
+        writeln!(out, "No WebSocket close codes found.")?;
+        return write_inputs(summary, out);
+    }
+    writeln!(out, "\n{}", bold("By category"))?;
+    let cats = categories(summary);
+    let max = cats.iter().map(|c| c.1).max().unwrap_or(1).max(1);
+    for (category, n) in &cats {
+        let width = ((*n as f64 / max as f64) * 30.0).ceil() as usize;
+        let bar: String = BAR.chars().take(width.max(1)).collect();
+        writeln!(
+            out,
+            "  {:<12} {:>10} {:>6.1}%  {}",
+            paint(*category, category.as_str()),
+            group(*n),
+            *n as f64 * 100.0 / events as f64,
+            paint(*category, &bar),
+        )?;
+    }
+    writeln!(out, "\n{}", bold("By code"))?;
+    writeln!(
+        out,
+        "  {:<5} {:<28} {:<12} {:>10} {:>6}  first → last line",
+        "code", "name", "category", "count", "share"
+    )?;
+    for (key, s) in codes_by_count(summary) {
+        let category = category_of_key(key);
+        let name = describe(key.code).entry.name;
+        let name = if key.rejected {
+            format!("{name} (rejected)")
+        } else {
+            name.to_string()
+        };
+        writeln!(
+            out,
+            "  {:<5} {:<28} {:<12} {:>10} {:>5.1}%  {}:{} → {}:{}",
+            key.code,
+            truncate_chars(&name, 28),
+            paint(category, category.as_str()),
+            group(s.count),
+            s.count as f64 * 100.0 / events as f64,
+            summary.input_name(s.first.input),
+            s.first.line,
+            summary.input_name(s.last.input),
+            s.last.line,
+        )?;
+        let reasons = s.top_reasons();
+        if !reasons.is_empty() {
+            let shown: Vec<String> = reasons
+                .iter()
+                .take(3)
+                .map(|(r, n)| format!("{} × {}", truncate_chars(&sanitize(r), 48), group(*n)))
+                .collect();
+            let more = reasons.len().saturating_sub(3);
+            writeln!(
+                out,
+                "        reasons: {}{}",
+                shown.join(", "),
+                if more > 0 {
+                    format!(", … {more} more")
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+        if let (Some(a), Some(b)) = (s.first_time, s.last_time) {
+            writeln!(out, "        seen {} → {}", format_utc(a), format_utc(b))?;
+        }
+    }
+    write_timeline(summary, out)?;
+    write_inputs(summary, out)
+}
+
+fn write_inputs(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    if summary.inputs.len() < 2 {
+        return Ok(());
+    }
+    writeln!(out, "\nPer input")?;
+    writeln!(
+        out,
+        "  {:>12} {:>10} {:>10} {:>8}  input",
+        "lines", "bytes", "with codes", "events"
+    )?;
+    for i in summary.inputs.values() {
+        writeln!(
+            out,
+            "  {:>12} {:>10} {:>10} {:>8}  {}",
+            group(i.lines),
+            human_bytes(i.bytes),
+            group(i.lines_with_codes),
+            group(i.events),
+            i.name
+        )?;
+    }
+    Ok(())
+}
+
+/// Display bucket widths, in seconds, with their names.
+const DISPLAY_BUCKETS: [(i64, &str); 13] = [
+    (1, "second"),
+    (10, "10 seconds"),
+    (30, "30 seconds"),
+    (60, "minute"),
+    (300, "5 minutes"),
+    (600, "10 minutes"),
+    (1800, "30 minutes"),
+    (3600, "hour"),
+    (6 * 3600, "6 hours"),
+    (86_400, "day"),
+    (7 * 86_400, "week"),
+    (30 * 86_400, "30 days"),
+    (365 * 86_400, "year"),
+];
+
+/// Close events per time bucket as a sparkline, the bucket chosen so the
+/// whole span fits in about 60 columns, with the busiest buckets named.
+fn write_timeline(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let t = &summary.timeline;
+    let (Some(&first), Some(&last)) = (t.buckets.keys().next(), t.buckets.keys().next_back())
+    else {
+        return Ok(());
+    };
+    let span = last - first + t.width;
+    let (width, unit) = DISPLAY_BUCKETS
+        .iter()
+        .copied()
+        .find(|(w, _)| *w >= t.width && span / w <= 60)
+        .unwrap_or((365 * 86_400, "year"));
+    let start = first - first.rem_euclid(width);
+    let n = ((last - start) / width + 1) as usize;
+    let mut counts = vec![0u64; n];
+    for (&b, &c) in &t.buckets {
+        counts[((b - start) / width) as usize] += c;
+    }
+    let peak = counts.iter().copied().max().unwrap_or(0).max(1);
+    let spark: String = counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                ' '
+            } else {
+                SPARKS[((c as f64 / peak as f64) * 7.0).round() as usize]
+            }
+        })
+        .collect();
+    writeln!(
+        out,
+        "\nTimeline: close events per {unit}, {} → {}",
+        format_utc(start),
+        format_utc(start + n as i64 * width)
+    )?;
+    writeln!(out, "  │{spark}│")?;
+    let mut busiest: Vec<(usize, u64)> = counts
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|c| c.1 > 0)
+        .collect();
+    busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let top: Vec<String> = busiest
+        .iter()
+        .take(3)
+        .map(|(i, c)| format!("{} ({})", format_utc(start + *i as i64 * width), group(*c)))
+        .collect();
+    writeln!(out, "  busiest: {}", top.join(", "))
+}
+
+fn write_prometheus(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let gauge = |out: &mut dyn Write, name: &str, help: &str| -> io::Result<()> {
+        writeln!(out, "# HELP wscode_annotate_{name} {help}")?;
+        writeln!(out, "# TYPE wscode_annotate_{name} gauge")
+    };
+    gauge(out, "scanned_lines", "Lines read in the scanned logs.")?;
+    writeln!(out, "wscode_annotate_scanned_lines {}", summary.lines())?;
+    gauge(out, "scanned_bytes", "Bytes read in the scanned logs.")?;
+    writeln!(out, "wscode_annotate_scanned_bytes {}", summary.bytes())?;
+    gauge(
+        out,
+        "close_code_lines",
+        "Lines that carried at least one WebSocket close code.",
+    )?;
+    writeln!(
+        out,
+        "wscode_annotate_close_code_lines {}",
+        summary.lines_with_codes()
+    )?;
+    gauge(out, "close_codes", "WebSocket close codes found, by code.")?;
+    for (key, s) in &summary.codes {
+        writeln!(
+            out,
+            "wscode_annotate_close_codes{{code=\"{}\",name=\"{}\",category=\"{}\",rejected=\"{}\"}} {}",
+            key.code,
+            label(describe(key.code).entry.name),
+            category_of_key(*key),
+            key.rejected,
+            s.count
+        )?;
+    }
+    gauge(
+        out,
+        "close_code_category",
+        "WebSocket close codes found, by category.",
+    )?;
+    for (category, n) in categories(summary) {
+        writeln!(
+            out,
+            "wscode_annotate_close_code_category{{category=\"{category}\"}} {n}"
+        )?;
+    }
+    gauge(
+        out,
+        "close_code_last_seen_timestamp_seconds",
+        "Time of the last line with this close code, when lines carry times.",
+    )?;
+    for (key, s) in &summary.codes {
+        if let Some(t) = s.last_time {
+            writeln!(
+                out,
+                "wscode_annotate_close_code_last_seen_timestamp_seconds{{code=\"{}\",rejected=\"{}\"}} {t}",
+                key.code, key.rejected
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A Prometheus label value: backslash, quote and newline escaped.
+fn label(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Text from a log for the terminal: control characters become `?`.
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// 1234567 → "1,234,567".
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(group(1_234_567), "1,234,567");
+        assert_eq!(group(12), "12");
+        assert_eq!(human_bytes(268_435_456), "256.0 MiB");
+        assert_eq!(label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
+}

@@ -1,0 +1,482 @@
+//! `--summary`: what happened to the WebSockets, as mergeable counts.
+//!
+//! A [`Summary`] is plain data: one per worker, file chunk or run, merged
+//! with `+=` at the end (no lock per line). Merging is exact and does not
+//! depend on the order chunks finish in: counts add, first/last locations
+//! take the minimum/maximum, and the timeline and reason lists are capped by
+//! rules that depend only on the data, so a parallel scan equals a
+//! one-thread scan.
+
+use std::collections::BTreeMap;
+use std::ops::AddAssign;
+use std::sync::Arc;
+
+use crate::annotate::category_of;
+use crate::extract::Finding;
+use crate::gate::Gate;
+use crate::scan::{Fork, Line, Sink};
+use crate::timestamp::parse_line_time;
+
+/// Distinct reasons kept per code; the rest are counted as "other".
+pub const MAX_REASONS: usize = 256;
+/// Longest reason kept, in bytes (a close reason is at most 123 on the wire).
+pub const MAX_REASON_LEN: usize = 160;
+/// Most timeline buckets kept before buckets are made coarser.
+pub const MAX_BUCKETS: usize = 4096;
+/// Bucket widths the timeline moves through, in seconds.
+pub const BUCKET_LADDER: [i64; 9] = [
+    1,
+    10,
+    60,
+    600,
+    3600,
+    6 * 3600,
+    86_400,
+    7 * 86_400,
+    30 * 86_400,
+];
+
+/// A line in one of the inputs: inputs in command-line order, then lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub input: u32,
+    pub line: u64,
+}
+
+/// A code as reported: the number, and whether the line says it was
+/// rejected on the wire (which makes it `invalid`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CodeKey {
+    pub code: u32,
+    pub rejected: bool,
+}
+
+/// Everything counted about one code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeStats {
+    pub count: u64,
+    pub first: Location,
+    pub last: Location,
+    pub first_time: Option<i64>,
+    pub last_time: Option<i64>,
+    pub reasons: BTreeMap<String, u64>,
+    /// Occurrences whose reason was dropped by the [`MAX_REASONS`] cap.
+    pub other_reasons: u64,
+}
+
+impl CodeStats {
+    fn new(at: Location) -> Self {
+        CodeStats {
+            count: 0,
+            first: at,
+            last: at,
+            first_time: None,
+            last_time: None,
+            reasons: BTreeMap::new(),
+            other_reasons: 0,
+        }
+    }
+
+    fn merge(&mut self, other: CodeStats) {
+        self.count += other.count;
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        self.first_time = min_opt(self.first_time, other.first_time);
+        self.last_time = max_opt(self.last_time, other.last_time);
+        self.other_reasons += other.other_reasons;
+        for (reason, n) in other.reasons {
+            *self.reasons.entry(reason).or_default() += n;
+        }
+        self.cap_reasons();
+    }
+
+    /// Keeps the [`MAX_REASONS`] most frequent reasons (ties: alphabetical),
+    /// which depends only on the counts, not on merge order.
+    fn cap_reasons(&mut self) {
+        if self.reasons.len() <= MAX_REASONS {
+            return;
+        }
+        let mut all: Vec<(String, u64)> = std::mem::take(&mut self.reasons).into_iter().collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        self.other_reasons += all.drain(MAX_REASONS..).map(|(_, n)| n).sum::<u64>();
+        self.reasons = all.into_iter().collect();
+    }
+
+    /// The reasons, most frequent first.
+    pub fn top_reasons(&self) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = self.reasons.iter().map(|(r, n)| (r.as_str(), *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        v
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) | (None, x) => x,
+    }
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) | (None, x) => x,
+    }
+}
+
+/// Close events over time: counts per bucket of `width` seconds, the
+/// width growing along [`BUCKET_LADDER`] so at most [`MAX_BUCKETS`] are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeline {
+    pub width: i64,
+    /// Bucket start (Unix seconds) → events.
+    pub buckets: BTreeMap<i64, u64>,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Timeline {
+            width: 1,
+            buckets: BTreeMap::new(),
+        }
+    }
+}
+
+impl Timeline {
+    /// Adds `n` events at `time`.
+    pub fn add(&mut self, time: i64, n: u64) {
+        *self
+            .buckets
+            .entry(time - time.rem_euclid(self.width))
+            .or_default() += n;
+        self.fit();
+    }
+
+    /// Re-buckets to a coarser `width` (a multiple of the current one).
+    pub fn coarsen_to(&mut self, width: i64) {
+        if width <= self.width {
+            return;
+        }
+        let old = std::mem::take(&mut self.buckets);
+        self.width = width;
+        for (start, n) in old {
+            *self
+                .buckets
+                .entry(start - start.rem_euclid(width))
+                .or_default() += n;
+        }
+    }
+
+    fn fit(&mut self) {
+        while self.buckets.len() > MAX_BUCKETS {
+            let next = BUCKET_LADDER
+                .iter()
+                .copied()
+                .find(|&w| w > self.width)
+                .unwrap_or(self.width * 2);
+            self.coarsen_to(next);
+        }
+    }
+
+    fn merge(&mut self, mut other: Timeline) {
+        let width = self.width.max(other.width);
+        self.coarsen_to(width);
+        other.coarsen_to(width);
+        for (start, n) in other.buckets {
+            *self.buckets.entry(start).or_default() += n;
+        }
+        self.fit();
+    }
+}
+
+/// Counts for one input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InputStats {
+    pub name: String,
+    pub lines: u64,
+    pub bytes: u64,
+    pub lines_with_codes: u64,
+    pub events: u64,
+}
+
+/// The summary of one or more inputs; see the module documentation.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Per input, by index in command-line order.
+    pub inputs: BTreeMap<u32, InputStats>,
+    pub codes: BTreeMap<CodeKey, CodeStats>,
+    pub timeline: Timeline,
+    /// Lines that matched each `--fail-on` rule, in rule order.
+    pub gate_hits: Vec<u64>,
+    gate: Option<Arc<Gate>>,
+    /// The input whose lines are being added.
+    current: u32,
+}
+
+impl PartialEq for Summary {
+    fn eq(&self, other: &Self) -> bool {
+        self.inputs == other.inputs
+            && self.codes == other.codes
+            && self.timeline == other.timeline
+            && self.gate_hits == other.gate_hits
+    }
+}
+
+impl Summary {
+    /// An empty summary that will count lines of input number `input`
+    /// (named `name`), and hits for `gate`'s rules.
+    pub fn for_input(input: u32, name: &str, gate: Option<Arc<Gate>>) -> Summary {
+        let mut s = Summary {
+            gate_hits: vec![0; gate.as_ref().map_or(0, |g| g.rules.len())],
+            gate,
+            current: input,
+            ..Summary::default()
+        };
+        s.inputs.insert(
+            input,
+            InputStats {
+                name: name.to_string(),
+                ..InputStats::default()
+            },
+        );
+        s
+    }
+
+    /// Makes input number `input` (named `name`) the one lines are counted for.
+    pub fn start_input(&mut self, input: u32, name: &str) {
+        self.current = input;
+        self.inputs.entry(input).or_default().name = name.to_string();
+    }
+
+    /// Records how many lines and bytes of the current input were scanned.
+    pub fn add_scanned(&mut self, lines: u64, bytes: u64) {
+        let stats = self.inputs.entry(self.current).or_default();
+        stats.lines += lines;
+        stats.bytes += bytes;
+    }
+
+    /// Moves every line number of this (chunk's) summary down by `lines`:
+    /// a chunk of a file numbers its lines from its own start.
+    pub fn shift_lines(&mut self, lines: u64) {
+        for stats in self.codes.values_mut() {
+            stats.first.line += lines;
+            stats.last.line += lines;
+        }
+    }
+
+    /// Moves every input index up by `by` (when merging separate runs).
+    pub fn shift_inputs(&mut self, by: u32) {
+        self.inputs = std::mem::take(&mut self.inputs)
+            .into_iter()
+            .map(|(i, s)| (i + by, s))
+            .collect();
+        for stats in self.codes.values_mut() {
+            stats.first.input += by;
+            stats.last.input += by;
+        }
+        self.current += by;
+    }
+
+    /// Total lines scanned.
+    pub fn lines(&self) -> u64 {
+        self.inputs.values().map(|i| i.lines).sum()
+    }
+
+    /// Total bytes scanned.
+    pub fn bytes(&self) -> u64 {
+        self.inputs.values().map(|i| i.bytes).sum()
+    }
+
+    /// Lines that carried at least one reported code.
+    pub fn lines_with_codes(&self) -> u64 {
+        self.inputs.values().map(|i| i.lines_with_codes).sum()
+    }
+
+    /// Close codes found (a line with two codes counts two).
+    pub fn events(&self) -> u64 {
+        self.codes.values().map(|c| c.count).sum()
+    }
+
+    /// Name of an input by index.
+    pub fn input_name(&self, input: u32) -> &str {
+        self.inputs.get(&input).map_or("?", |i| i.name.as_str())
+    }
+
+    /// The earliest and latest time of any close event.
+    pub fn time_span(&self) -> Option<(i64, i64)> {
+        let first = self.codes.values().filter_map(|c| c.first_time).min()?;
+        let last = self.codes.values().filter_map(|c| c.last_time).max()?;
+        Some((first, last))
+    }
+}
+
+impl AddAssign for Summary {
+    fn add_assign(&mut self, other: Summary) {
+        for (i, s) in other.inputs {
+            let mine = self.inputs.entry(i).or_default();
+            if mine.name.is_empty() {
+                mine.name = s.name;
+            }
+            mine.lines += s.lines;
+            mine.bytes += s.bytes;
+            mine.lines_with_codes += s.lines_with_codes;
+            mine.events += s.events;
+        }
+        for (key, stats) in other.codes {
+            match self.codes.get_mut(&key) {
+                Some(mine) => mine.merge(stats),
+                None => {
+                    self.codes.insert(key, stats);
+                }
+            }
+        }
+        self.timeline.merge(other.timeline);
+        if self.gate_hits.len() < other.gate_hits.len() {
+            self.gate_hits.resize(other.gate_hits.len(), 0);
+        }
+        for (mine, n) in self.gate_hits.iter_mut().zip(other.gate_hits) {
+            *mine += n;
+        }
+        if self.gate.is_none() {
+            self.gate = other.gate;
+        }
+    }
+}
+
+impl Fork for Summary {
+    type Part = Summary;
+
+    /// An empty summary for the same input and gate.
+    fn fork(&self) -> Summary {
+        let name = self
+            .inputs
+            .get(&self.current)
+            .map_or("", |i| i.name.as_str());
+        Summary::for_input(self.current, name, self.gate.clone())
+    }
+
+    fn join(&mut self, part: Summary) -> std::io::Result<()> {
+        *self += part;
+        Ok(())
+    }
+}
+
+impl Sink for Summary {
+    fn wants_passthrough(&self) -> bool {
+        false
+    }
+
+    fn wants_line_numbers(&self) -> bool {
+        true
+    }
+
+    fn passthrough(&mut self, _bytes: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> std::io::Result<()> {
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let at = Location {
+            input: self.current,
+            line: line.number,
+        };
+        let time = parse_line_time(line.text);
+        let input = self.inputs.entry(self.current).or_default();
+        input.lines_with_codes += 1;
+        input.events += findings.len() as u64;
+        for f in findings {
+            let key = CodeKey {
+                code: f.code,
+                rejected: f.rejected,
+            };
+            let stats = self.codes.entry(key).or_insert_with(|| CodeStats::new(at));
+            stats.count += 1;
+            stats.first = stats.first.min(at);
+            stats.last = stats.last.max(at);
+            stats.first_time = min_opt(stats.first_time, time);
+            stats.last_time = max_opt(stats.last_time, time);
+            match &f.reason {
+                Some(r) if r.end <= line.text.len() => {
+                    let text = String::from_utf8_lossy(&line.text[r.clone()]);
+                    let text = truncate(&text, MAX_REASON_LEN);
+                    if stats.reasons.len() < MAX_REASONS || stats.reasons.contains_key(text) {
+                        *stats.reasons.entry(text.to_string()).or_default() += 1;
+                    } else {
+                        stats.reasons.insert(text.to_string(), 1);
+                        stats.cap_reasons();
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(t) = time {
+            self.timeline.add(t, findings.len() as u64);
+        }
+        if let Some(gate) = &self.gate {
+            for (hits, rule) in self.gate_hits.iter_mut().zip(&gate.rules) {
+                if findings
+                    .iter()
+                    .any(|f| rule.matches(f.code, category_of(f)))
+                {
+                    *hits += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeline_coarsens_deterministically() {
+        let mut a = Timeline::default();
+        let mut b = Timeline::default();
+        let mut whole = Timeline::default();
+        for t in 0..10_000i64 {
+            whole.add(t * 3, 1);
+            if t % 2 == 0 {
+                a.add(t * 3, 1);
+            } else {
+                b.add(t * 3, 1);
+            }
+        }
+        a.merge(b);
+        assert_eq!(a, whole);
+        assert!(whole.buckets.len() <= MAX_BUCKETS);
+        assert_eq!(whole.buckets.values().sum::<u64>(), 10_000);
+    }
+
+    #[test]
+    fn reasons_cap_the_same_in_any_order() {
+        let at = Location { input: 0, line: 1 };
+        let mut one = CodeStats::new(at);
+        let mut parts = [CodeStats::new(at), CodeStats::new(at)];
+        for i in 0..(MAX_REASONS as u64 * 3) {
+            let reason = format!("reason {}", i % (MAX_REASONS as u64 + 40));
+            *one.reasons.entry(reason.clone()).or_default() += 1;
+            *parts[(i % 2) as usize].reasons.entry(reason).or_default() += 1;
+        }
+        one.cap_reasons();
+        let [mut a, b] = parts;
+        a.merge(b);
+        assert_eq!(a.reasons, one.reasons);
+        assert_eq!(a.other_reasons, one.other_reasons);
+    }
+}

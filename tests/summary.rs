@@ -1,0 +1,216 @@
+//! `--summary`, `--fail-on`, `--format github|prometheus` on the real binary.
+
+mod util;
+
+use util::{fixture, run};
+
+fn sample() -> String {
+    fixture("sample.log").to_str().unwrap().to_string()
+}
+
+#[test]
+fn text_summary_counts_categories_codes_reasons_and_times() {
+    let out = run(&["--summary", &sample()], b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = out.text();
+    assert!(text.starts_with("Scanned 70 lines"), "{text}");
+    assert!(text.contains("13 with close codes"));
+    let row_1006 = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("1006 "))
+        .unwrap();
+    assert!(
+        row_1006.contains("Abnormal Closure") && row_1006.contains(" 5 "),
+        "{row_1006}"
+    );
+    assert!(text.contains("reasons: unexpected EOF × 4"), "{text}");
+    assert!(text.contains("Origin not allowed × 1"));
+    assert!(text.contains("Timeline: close events per 10 seconds"));
+    assert!(text.contains("busiest: 2026-11-24T03:12:40Z (3)"), "{text}");
+    assert!(!text.contains("\u{1b}["), "no colour into a pipe");
+}
+
+#[test]
+fn json_summary_has_the_documented_schema() {
+    let out = run(&["--summary", "--format", "json", &sample()], b"");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "wscode-annotate/summary/1");
+    assert_eq!(v["lines"], 70);
+    assert_eq!(v["lines_with_codes"], 13);
+    assert_eq!(v["events"], 13);
+    assert_eq!(v["first_time"], "2026-11-24T03:12:10Z");
+    let codes = v["codes"].as_array().unwrap();
+    assert_eq!(codes[0]["code"], 1006);
+    assert_eq!(codes[0]["count"], 5);
+    assert_eq!(codes[0]["first_line"]["line"], 13);
+    assert_eq!(codes[0]["last_line"]["line"], 62);
+    assert_eq!(codes[0]["reasons"][0]["reason"], "unexpected EOF");
+    let rejected = codes.iter().find(|c| c["code"] == 1005).unwrap();
+    assert_eq!(
+        (
+            rejected["category"].as_str(),
+            rejected["rejected"].as_bool()
+        ),
+        (Some("invalid"), Some(true))
+    );
+    let categories: Vec<&str> = v["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        categories,
+        ["transient", "error", "policy", "application", "invalid"]
+    );
+    let buckets = v["timeline"]["buckets"].as_array().unwrap();
+    assert_eq!(
+        buckets
+            .iter()
+            .map(|b| b["events"].as_u64().unwrap())
+            .sum::<u64>(),
+        13
+    );
+}
+
+#[test]
+fn several_inputs_are_counted_apart_and_together() {
+    let s = sample();
+    let out = run(
+        &["--summary", "--format", "json", &s, "-"],
+        b"websocket: close 1006 (abnormal closure)\nplain\n",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lines"], 72);
+    let inputs = v["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(
+        (inputs[1]["source"].as_str(), inputs[1]["lines"].as_u64()),
+        (Some("-"), Some(2))
+    );
+    assert_eq!(v["codes"][0]["count"], 6);
+    assert_eq!(v["codes"][0]["last_line"]["source"], "-");
+    let text = run(
+        &["--summary", &s, "-"],
+        b"websocket: close 1006 (abnormal closure)\n",
+    )
+    .text();
+    assert!(text.contains("Per input"), "{text}");
+}
+
+#[test]
+fn the_summary_equals_the_per_line_json_aggregated() {
+    let input = std::fs::read(fixture("sample.log")).unwrap();
+    let lines = run(&["--format", "json"], &input).json();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&run(&["--summary", "--format", "json"], &input).stdout).unwrap();
+    for code in summary["codes"].as_array().unwrap() {
+        let n = lines
+            .iter()
+            .filter(|o| o["code"] == code["code"] && o["rejected"] == code["rejected"])
+            .count();
+        assert_eq!(
+            code["count"].as_u64().unwrap() as usize,
+            n,
+            "{}",
+            code["code"]
+        );
+    }
+    assert_eq!(summary["events"].as_u64().unwrap() as usize, lines.len());
+}
+
+#[test]
+fn prometheus_output_follows_the_exposition_format() {
+    let out = run(&["--format", "prometheus", &sample()], b"");
+    assert_eq!(out.code, 0);
+    let text = out.text();
+    let sample_line =
+        regex::Regex::new(r#"^wscode_annotate_[a-z_]+(\{([a-z_]+="[^"\\]*",?)+\})? [0-9]+$"#)
+            .unwrap();
+    for line in text.lines() {
+        assert!(
+            line.starts_with("# HELP wscode_annotate_")
+                || line.starts_with("# TYPE wscode_annotate_")
+                || sample_line.is_match(line),
+            "bad line: {line}"
+        );
+    }
+    assert!(text.contains(r#"wscode_annotate_close_codes{code="1006",name="Abnormal Closure",category="error",rejected="false"} 5"#));
+    assert!(text.contains("wscode_annotate_scanned_lines 70"));
+    assert!(text.contains(r#"wscode_annotate_close_code_category{category="error"} 6"#));
+}
+
+#[test]
+fn fail_on_trips_with_status_one_and_says_why() {
+    let s = sample();
+    let out = run(&["--summary", "--fail-on", "error", &s], b"");
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr.trim(),
+        "wscode-annotate: --fail-on error: 6 lines matched (limit 0)"
+    );
+    // Under the limit: no trip.
+    let out = run(&["-o", "--fail-on", "1006>5,protocol", &s], b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.text().lines().count(),
+        13,
+        "annotate output is unchanged by a gate"
+    );
+    let out = run(&["--fail-on", "1006>4,invalid", &s], b"");
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "wscode-annotate: --fail-on 1006>4: 5 lines matched (limit 4)",
+            "wscode-annotate: --fail-on invalid: 1 line matched (limit 0)"
+        ]
+    );
+    // An error wins over a gate.
+    let out = run(&["--fail-on", "error", &s, "/nonexistent/x.log"], b"");
+    assert_eq!(out.code, 2);
+    // A malformed spec is a usage error naming the bad part.
+    let out = run(&["--fail-on", "error,1006>lots", &s], b"");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("'1006>lots'"), "{}", out.stderr);
+    let out = run(&["--fail-on", "errors", &s], b"");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("unknown category 'errors'"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let s = sample();
+    let out = run(&["--format", "github", &s], b"");
+    assert_eq!(out.code, 0);
+    let text = out.text();
+    assert_eq!(text.lines().count(), 13);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "::error file={},line=13,title=WebSocket close 1006 Abnormal Closure::error: ",
+            s.replace(':', "%3A")
+        )),
+        "{first}"
+    );
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("::warning ") && l.contains("4001")));
+    let piped = run(
+        &["--format", "github"],
+        b"ws closed close_code=1000 a%b\r\n",
+    )
+    .text();
+    assert!(
+        piped.starts_with("::notice title=WebSocket close 1000 Normal Closure::"),
+        "{piped}"
+    );
+    assert!(piped.contains("a%25b"), "{piped}");
+    let out = run(&["--summary", "--format", "github", &s], b"");
+    assert_eq!(out.code, 2);
+}
