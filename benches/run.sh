@@ -128,6 +128,16 @@ add "grep -E 'close|\$' FILE"                   "grep -E 'close|\$' $QL"
 if (( HAVE_RG )); then
   add "rg -c '$RG_RE' FILE"                     "rg -c '$RG_RE' $QL"
 fi
+# The summary (issue: --summary on all cores): threads against one thread.
+add "wscode-annotate --summary FILE"            "$QB --summary $QL"
+add "wscode-annotate --summary -j1 FILE"        "$QB --summary -j1 $QL"
+add "cat FILE | wscode-annotate --summary"      "cat $QL | $QB --summary"
+# angle-grinder counting the same codes, when installed (cargo install angle-grinder).
+if command -v agrind >/dev/null 2>&1; then
+  add "agrind count by code"                    "agrind -f $QL '* | parse regex \"(?i)(close|code|status)\\D{0,20}\\b(?P<code>1[0-9]{3}|[34][0-9]{3})\\b\" | count by code'"
+else
+  warn "agrind (angle-grinder) not installed: skipping it (cargo install angle-grinder to include it)"
+fi
 
 # Sanity: every command must succeed once before we time it.
 for i in "${!CMDS[@]}"; do
@@ -227,6 +237,12 @@ for mode in file stdin; do
   [[ $mode == stdin ]] && label="cat FILE | wscode-annotate | cat >/dev/null"
   awk -v k="$kib" -v l="$label" 'BEGIN { printf "  %-45s %8.1f MiB\n", l, k / 1024 }'
 done
+if (( HAVE_TIME )); then
+  /usr/bin/time -f %M -o "$rss_file" "$BIN" --summary "$LOG" > /dev/null
+  awk -v k="$(tail -n 1 "$rss_file")" 'BEGIN { printf "  %-45s %8.1f MiB\n", "wscode-annotate --summary FILE", k / 1024 }'
+  cat "$LOG" | /usr/bin/time -f %M -o "$rss_file" "$BIN" --summary > /dev/null
+  awk -v k="$(tail -n 1 "$rss_file")" 'BEGIN { printf "  %-45s %8.1f MiB\n", "cat FILE | wscode-annotate --summary", k / 1024 }'
+fi
 
 # ---------------------------------------------------------------- annotated share
 echo

@@ -121,6 +121,41 @@ pub enum Subcommand {
     Lookup(LookupArgs),
     /// List the bundled code tables (and any loaded with --codes).
     Tables(TablesArgs),
+    /// Combine JSON summaries (from --summary --format json) of logs read
+    /// elsewhere into one summary.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
+}
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  ssh node1 wscode-annotate -s --format json /var/log/gw.log > node1.json
+  ssh node2 wscode-annotate -s --format json /var/log/gw.log > node2.json
+  wscode-annotate merge node1.json node2.json
+  wscode-annotate merge --format prometheus node*.json > /var/lib/node_exporter/ws.prom";
+
+/// `merge`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// JSON summaries to combine, in order.
+    #[arg(value_name = "SUMMARY.json", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = MergeFormatArg::Text, value_name = "FORMAT")]
+    pub format: MergeFormatArg,
+
+    /// Colour: auto, always or never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+}
+
+/// `--format` of `merge`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormatArg {
+    Text,
+    Json,
+    Prometheus,
 }
 
 const LOOKUP_EXAMPLES: &str = "\
@@ -265,6 +300,12 @@ pub enum Command {
     Lookup(lookup::Options),
     /// List the code tables.
     Tables(lookup::TablesOptions),
+    /// Combine JSON summaries.
+    Merge {
+        files: Vec<PathBuf>,
+        format: Format,
+        color: bool,
+    },
 }
 
 /// Per-line output, or one summary at the end.
@@ -339,6 +380,18 @@ impl Config {
                 format: lookup_format_of(t.format),
                 width,
             }),
+            Some(Subcommand::Merge(m)) => {
+                let format = match m.format {
+                    MergeFormatArg::Text => Format::Text,
+                    MergeFormatArg::Json => Format::Json,
+                    MergeFormatArg::Prometheus => Format::Prometheus,
+                };
+                Command::Merge {
+                    files: m.files,
+                    format,
+                    color: resolve_color(m.color, format),
+                }
+            }
         };
         Config {
             inputs,

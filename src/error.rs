@@ -23,6 +23,10 @@ pub enum Error {
     #[error(transparent)]
     Table(#[from] crate::tables::TableError),
 
+    /// A file given to `merge` is not a JSON summary this version reads.
+    #[error("{}: not a wscode-annotate JSON summary ({reason}); make one with --summary --format json", .path.display())]
+    Summary { path: PathBuf, reason: String },
+
     /// Flags that do not go together.
     #[error("{0}")]
     Usage(String),

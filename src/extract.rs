@@ -506,7 +506,7 @@ impl Extractor {
             .collect();
         let aliases = registry::aliases();
         let names = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .prefilter(false)
             .build(aliases.iter().map(|a| a.name))
@@ -683,7 +683,12 @@ impl Extractor {
     /// Symbolic names: `StatusGoingAway`, `code: Away`, `CloseStatus.SERVER_ERROR`.
     fn extract_names(&self, line: &[u8], start: usize, out: &mut Vec<Finding>) {
         let mut context: Option<bool> = None;
-        for m in self.names.find_iter(line) {
+        // Standard semantics with overlapping matches: the fastest DFA loop;
+        // "NORMAL" inside "NORMAL_CLOSURE" is dropped by the boundary check.
+        let mut state = aho_corasick::automaton::OverlappingState::start();
+        loop {
+            self.names.find_overlapping(line, &mut state);
+            let Some(m) = state.get_match() else { break };
             let (s, e) = (m.start(), m.end());
             if s > 0 && is_word_byte(line[s - 1]) || continues_token(&line[e..]) {
                 continue;

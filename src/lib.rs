@@ -32,6 +32,7 @@ pub mod filter;
 pub mod gate;
 pub mod input;
 pub mod lookup;
+pub mod output;
 pub mod printer;
 pub mod registry;
 pub mod report;

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use wscode_annotate::cli::{Args, Command, Config, Environment};
 use wscode_annotate::input::Source;
-use wscode_annotate::{lookup, tables, Error};
+use wscode_annotate::output::ThreadedWriter;
+use wscode_annotate::{lookup, report, tables, Error};
 
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
@@ -45,6 +46,19 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => output_failed(e),
         },
+        Command::Merge {
+            files,
+            format,
+            color,
+        } => {
+            let mut report = |e: &Error| message(e);
+            let (summary, errored) = report::merge_files(files, &mut report);
+            let mut out = out;
+            match report::write_as(&summary, *format, *color, &mut out).and_then(|()| out.flush()) {
+                Ok(()) => ExitCode::from(if errored { 2 } else { 0 }),
+                Err(e) => output_failed(e),
+            }
+        }
         Command::Annotate => {
             if let Some(name) = misplaced_subcommand(&config) {
                 let _ = writeln!(
@@ -53,8 +67,13 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
+            drop(out);
+            // Scanning and writing overlap: stdout is written on its own thread.
+            let mut threaded = ThreadedWriter::spawn(io::stdout());
             let mut report = |e: &Error| message(e);
-            match wscode_annotate::run(&config, out, &mut report) {
+            let result = wscode_annotate::run(&config, &mut threaded, &mut report);
+            let written = threaded.finish();
+            match result {
                 Ok(outcome) => {
                     for trip in &outcome.trips {
                         let _ = writeln!(
@@ -66,7 +85,10 @@ fn main() -> ExitCode {
                             trip.limit
                         );
                     }
-                    ExitCode::from(outcome.exit_code())
+                    match written {
+                        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => output_failed(e),
+                        _ => ExitCode::from(outcome.exit_code()),
+                    }
                 }
                 Err(e) => {
                     message(&e);
@@ -84,7 +106,7 @@ fn misplaced_subcommand(config: &Config) -> Option<&'static str> {
     let Some(Source::File(path)) = config.inputs.first() else {
         return None;
     };
-    ["lookup", "tables"]
+    ["lookup", "tables", "merge"]
         .into_iter()
         .find(|name| path.as_os_str() == *name && !path.exists())
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::annotate::color_of;
 use crate::cli::Config;
+use crate::error::Error;
 use crate::printer::Format;
 use crate::registry::{describe, Category};
 use crate::summary::{CodeKey, CodeStats, InputStats, Location, Summary, Timeline};
@@ -19,15 +20,72 @@ pub const SCHEMA: &str = "wscode-annotate/summary/1";
 
 /// Writes `summary` in the configured format.
 pub fn write(summary: &Summary, config: &Config, out: &mut dyn Write) -> io::Result<()> {
-    match config.format {
+    write_as(summary, config.format, config.color, out)
+}
+
+/// Writes `summary` as `format` (text, JSON or Prometheus).
+pub fn write_as(
+    summary: &Summary,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
         Format::Json => {
             serde_json::to_writer(&mut *out, &Report::from_summary(summary))
                 .map_err(io::Error::other)?;
             out.write_all(b"\n")
         }
         Format::Prometheus => write_prometheus(summary, out),
-        Format::Text | Format::Github => write_text(summary, config.color, out),
+        Format::Text | Format::Github => write_text(summary, color, out),
     }
+}
+
+/// Reads the JSON summaries in `paths` and adds them up, input indices
+/// following each other in order. An unreadable or malformed file is
+/// passed to `report` and skipped.
+pub fn merge_files(
+    paths: &[std::path::PathBuf],
+    report: &mut dyn FnMut(&Error),
+) -> (Summary, bool) {
+    let mut total = Summary::default();
+    let mut errored = false;
+    for path in paths {
+        let loaded = std::fs::read(path)
+            .map_err(|source| Error::Input {
+                path: path.clone(),
+                source,
+            })
+            .and_then(|bytes| {
+                let parsed: Report =
+                    serde_json::from_slice(&bytes).map_err(|e| Error::Summary {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?;
+                if parsed.schema != SCHEMA {
+                    return Err(Error::Summary {
+                        path: path.clone(),
+                        reason: format!(
+                            "schema is '{}', this version reads '{SCHEMA}'",
+                            parsed.schema
+                        ),
+                    });
+                }
+                Ok(parsed)
+            });
+        match loaded {
+            Ok(parsed) => {
+                let mut summary = parsed.into_summary();
+                summary.shift_inputs(total.inputs.len() as u32);
+                total += summary;
+            }
+            Err(e) => {
+                report(&e);
+                errored = true;
+            }
+        }
+    }
+    (total, errored)
 }
 
 /// The JSON form of a summary.

@@ -214,3 +214,93 @@ fn github_format_prints_workflow_commands() {
     let out = run(&["--summary", "--format", "github", &s], b"");
     assert_eq!(out.code, 2);
 }
+
+#[test]
+fn merge_combines_json_summaries_from_separate_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = std::fs::read_to_string(fixture("sample.log")).unwrap();
+    let lines: Vec<&str> = input.split_inclusive('\n').collect();
+    let (a, b) = lines.split_at(30);
+    let (pa, pb) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    std::fs::write(&pa, a.concat()).unwrap();
+    std::fs::write(&pb, b.concat()).unwrap();
+    let summarize = |p: &std::path::Path| {
+        let out = run(&["--summary", "--format", "json", p.to_str().unwrap()], b"");
+        let path = p.with_extension("json");
+        std::fs::write(&path, &out.stdout).unwrap();
+        path
+    };
+    let (ja, jb) = (summarize(&pa), summarize(&pb));
+    // Merging one summary gives it back unchanged.
+    let one = run(&["merge", "--format", "json", ja.to_str().unwrap()], b"");
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert_eq!(one.stdout, std::fs::read(&ja).unwrap());
+    // Two halves add up to the whole, with both inputs listed.
+    let merged = run(
+        &[
+            "merge",
+            "--format",
+            "json",
+            ja.to_str().unwrap(),
+            jb.to_str().unwrap(),
+        ],
+        b"",
+    );
+    let m: serde_json::Value = serde_json::from_slice(&merged.stdout).unwrap();
+    let whole: serde_json::Value =
+        serde_json::from_slice(&run(&["--summary", "--format", "json", &sample()], b"").stdout)
+            .unwrap();
+    for key in [
+        "lines",
+        "bytes",
+        "lines_with_codes",
+        "events",
+        "first_time",
+        "last_time",
+        "categories",
+        "timeline",
+    ] {
+        assert_eq!(m[key], whole[key], "{key}");
+    }
+    assert_eq!(m["inputs"].as_array().unwrap().len(), 2);
+    let c1006 = m["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == 1006)
+        .unwrap();
+    assert_eq!(c1006["count"], 5);
+    assert_eq!(c1006["first_line"]["source"], pa.to_str().unwrap());
+    assert_eq!(c1006["last_line"]["source"], pb.to_str().unwrap());
+    // Text and Prometheus too; a bad file is reported, the rest merged, status 2.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"not\": \"a summary\"}").unwrap();
+    let out = run(
+        &[
+            "merge",
+            ja.to_str().unwrap(),
+            bad.to_str().unwrap(),
+            jb.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.text().starts_with("Scanned 70 lines"), "{}", out.text());
+    assert!(
+        out.stderr
+            .contains("bad.json: not a wscode-annotate JSON summary"),
+        "{}",
+        out.stderr
+    );
+    let prom = run(
+        &[
+            "merge",
+            "--format",
+            "prometheus",
+            ja.to_str().unwrap(),
+            jb.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(prom.text().contains("wscode_annotate_scanned_lines 70"));
+}
