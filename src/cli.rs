@@ -16,30 +16,70 @@ use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
 
+use crate::config::{ConfigFile, ConfigLocation};
 use crate::filter::{parse_code_range, Filter};
 use crate::gate::{parse_rule, Gate, Rule};
-use crate::input::Source;
+use crate::input::{Source, DEFAULT_MAX_LINE, MIN_MAX_LINE};
 use crate::lookup;
 use crate::printer::Format;
 use crate::registry::{Category, CodeRange};
 use crate::tables::TableSpec;
 
+/// Examples under `-h`: the three uses people reach for first.
 const EXAMPLES: &str = "\
 Examples:
-  kubectl logs -f deploy/gateway | wscode-annotate     annotate a live stream
-  wscode-annotate app.log                              annotate a file
-  wscode-annotate -o app.log                           only the lines with a code
-  wscode-annotate --format json app.log | jq .         JSON Lines for alerting
-  wscode-annotate --category error,protocol app.log    only some categories
-  wscode-annotate --codes graphql-ws app.log           with a service's own codes
-  wscode-annotate lookup 1006                          explain a close code
-  wscode-annotate lookup \"load balancer\"               search by name or symptom
+  kubectl logs -f --timestamps deploy/gateway | wscode-annotate
+  wscode-annotate --summary app.log
+  wscode-annotate lookup 1006
+
+More examples, the configuration file and the exit statuses: wscode-annotate --help";
+
+/// Examples under `--help`: one per use, then files, environment and exit statuses.
+const LONG_EXAMPLES: &str = "\
+Examples:
+  Annotate a live stream:
+    kubectl logs -f --timestamps deploy/gateway | wscode-annotate
+    docker logs -f gateway 2>&1 | wscode-annotate
+  Only the lines with a code, only what is worth waking up for:
+    wscode-annotate -o --category error,protocol,policy app.log
+  After an incident: counts, reasons, first and last lines, a timeline:
+    wscode-annotate --summary app.log
+  A rotated set, compressed or not, oldest first:
+    wscode-annotate -r --summary /var/log/gateway/
+  A gate in CI (exit status 1 when a rule trips):
+    wscode-annotate --summary --fail-on 'error,protocol,1008>3' test-output/*.log
+  JSON Lines to alerting:
+    wscode-annotate --format json app.log | jq -c 'select(.category == \"error\")'
+  Metrics for node_exporter's textfile collector:
+    wscode-annotate --format prometheus app.log > /var/lib/node_exporter/textfile/ws.prom
+  Explain a close code, or search by name or symptom:
+    wscode-annotate lookup 1006
+    wscode-annotate lookup \"load balancer\"
+  With a service's own codes:
+    wscode-annotate --codes graphql-ws app.log
+  Shell completions and the man page:
+    wscode-annotate completions bash > ~/.local/share/bash-completion/completions/wscode-annotate
+    wscode-annotate man > ~/.local/share/man/man1/wscode-annotate.1
+
+Configuration file:
+  $WSCODE_CONFIG, else $XDG_CONFIG_HOME/wscode-annotate/config.toml, else
+  ~/.config/wscode-annotate/config.toml: default color, threads, codes,
+  pattern, category and quiet. Flags win over environment variables, which
+  win over the file. --no-config skips it.
+
+Environment:
+  NO_COLOR        non-empty: no colour (unless --color always)
+  CLICOLOR_FORCE  non-zero: colour even into a pipe (unless NO_COLOR or --color never)
+  WSCODE_CODES    code tables to load before --codes, a path list
+  WSCODE_CONFIG   the configuration file; empty: none
+  COLUMNS         the width text output is fitted to
 
 Exit status:
   0  all inputs were read (close codes found or not; also when the output
      pipe closes early, e.g. `| head`)
+  1  a --fail-on rule tripped
   2  an input could not be read (the others were still processed), or the
-     command line was wrong";
+     command line, a code table or the configuration file was wrong";
 
 /// Finds WebSocket close codes in logs and says what they mean and what to do.
 ///
@@ -52,28 +92,37 @@ Exit status:
     name = "wscode-annotate",
     version,
     after_help = EXAMPLES,
+    after_long_help = LONG_EXAMPLES,
     args_conflicts_with_subcommands = true
 )]
 pub struct Args {
     /// Files to read, in order; none, or '-', reads standard input.
+    ///
+    /// Compressed files (.gz, .zst, .bz2, .xz, or by their first bytes) are
+    /// decompressed as they are read. A directory needs -r.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Output format: annotated text, or JSON Lines (one object per code found).
+    /// Output format: annotated text, JSON Lines, GitHub commands or metrics.
     #[arg(long, value_enum, default_value_t = FormatArg::Text, value_name = "FORMAT")]
     pub format: FormatArg,
 
-    /// Colour the annotations: auto (when stdout is a terminal and NO_COLOR is
-    /// unset), always or never.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
+    /// Colour the annotations: auto, always or never [default: auto].
+    ///
+    /// auto colours when stdout is a terminal, or when CLICOLOR_FORCE is set
+    /// (not 0); never when NO_COLOR is set (not empty).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
 
     /// Print only the lines that carry a close code (text format).
     #[arg(short = 'o', long)]
     pub only_matching: bool,
 
-    /// Report only codes of these categories (comma list): normal, transient,
-    /// error, protocol, policy, application, reserved, invalid.
+    /// Report only codes of these categories (comma list).
+    ///
+    /// normal, transient, error, protocol, policy, application, reserved,
+    /// invalid. In annotate mode, lines whose codes are filtered out pass
+    /// through unannotated.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub category: Vec<Category>,
 
@@ -81,35 +130,71 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "LIST", value_parser = parse_code_range)]
     pub code: Vec<RangeInclusive<u32>>,
 
-    /// Print no lines, only counts by category and code, reasons, first and
-    /// last lines and times, and a timeline.
+    /// Print no lines, only a summary.
+    ///
+    /// Counts by category and code, reasons, first and last lines and
+    /// times, and a timeline.
     #[arg(short = 's', long)]
     pub summary: bool,
 
-    /// Exit with status 1 when a rule trips: a comma list of categories
-    /// and codes, each with an optional limit of tolerated lines, e.g.
-    /// 'error', '1006>5', 'protocol,1011', 'invalid'.
+    /// Exit with status 1 when a rule trips (a gate for CI).
+    ///
+    /// A comma list of categories and codes, each with an optional limit of
+    /// tolerated lines, e.g. 'error', '1006>5', 'protocol,1011', 'invalid'.
     #[arg(long, value_delimiter = ',', value_name = "SPEC", value_parser = parse_rule)]
     pub fail_on: Vec<Rule>,
 
-    /// Threads to scan with (default: the number of CPUs). Large batches of
-    /// input are split between them; the output is the same as with one.
+    /// Threads to scan with (default: the number of CPUs).
+    ///
+    /// Large batches of input are split between them; the output is the
+    /// same as with one.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Also find codes with this regex (repeatable); it needs a named group
-    /// 'code' and may have 'reason', e.g. 'gw-close=(?P<code>\d+)'.
+    /// Decompress standard input too when it starts like gzip, zstd, bzip2
+    /// or xz (files always are).
+    #[arg(short = 'z', long)]
+    pub search_zip: bool,
+
+    /// Read the files in directory arguments, and in their subdirectories.
+    ///
+    /// A rotated set is read oldest first (app.log.3.gz, app.log.2.gz,
+    /// app.log.1, app.log); binary files are skipped with a note.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+
+    /// Print no notes on stderr (skipped files, lookup's "nothing matched");
+    /// errors are still printed.
+    #[arg(short = 'q', long, global = true)]
+    pub quiet: bool,
+
+    /// Ignore the configuration file.
+    #[arg(long, global = true)]
+    pub no_config: bool,
+
+    /// Also find codes with this regex (repeatable).
+    ///
+    /// It needs a named group 'code' and may have 'reason', e.g.
+    /// `gw-close=(?P<code>\d+)`.
     #[arg(long, value_name = "REGEX")]
     pub pattern: Vec<String>,
 
-    /// Load a code table: a TOML or JSON file of a service's own codes, or a
-    /// bundled table by name (see `wscode-annotate tables`). Repeatable; a
-    /// later table overrides an earlier one. Also read from WSCODE_CODES, a
-    /// path list, before these.
+    /// Longest line kept whole, in bytes (K, M, G suffixes: KiB, MiB, GiB;
+    /// default 4M). A longer line is passed through intact in pieces and
+    /// scanned in windows; a note on stderr says so once per input.
+    #[arg(long, value_name = "BYTES", value_parser = parse_max_line)]
+    pub max_line_length: Option<usize>,
+
+    /// Load a code table: a file of a service's own codes, or a bundled name.
+    ///
+    /// A TOML or JSON file, or a bundled table by name (see
+    /// `wscode-annotate tables`). Repeatable; a later table overrides an
+    /// earlier one. Also read from WSCODE_CODES, a path list, before these.
     #[arg(long, value_name = "FILE|NAME", global = true)]
     pub codes: Vec<OsString>,
 
     #[command(subcommand)]
+    /// A subcommand instead of annotating: `lookup`, `tables`, `merge`, …
     pub command: Option<Subcommand>,
 }
 
@@ -125,6 +210,41 @@ pub enum Subcommand {
     /// elsewhere into one summary.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), of the tool or of one subcommand.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  wscode-annotate completions bash > ~/.local/share/bash-completion/completions/wscode-annotate
+  wscode-annotate completions zsh > ~/.zfunc/_wscode-annotate     # with fpath+=(~/.zfunc)
+  wscode-annotate completions fish > ~/.config/fish/completions/wscode-annotate.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  wscode-annotate man | man -l -
+  wscode-annotate man > ~/.local/share/man/man1/wscode-annotate.1
+  wscode-annotate man lookup > ~/.local/share/man/man1/wscode-annotate-lookup.1";
+
+/// `completions`' arguments.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (wscode-annotate-SUBCOMMAND(1));
+    /// none prints the tool's page.
+    #[arg(value_name = "SUBCOMMAND", value_parser = ["lookup", "tables", "merge", "completions", "man"])]
+    pub subcommand: Option<String>,
 }
 
 const MERGE_EXAMPLES: &str = "\
@@ -145,16 +265,19 @@ pub struct MergeArgs {
     #[arg(long, value_enum, default_value_t = MergeFormatArg::Text, value_name = "FORMAT")]
     pub format: MergeFormatArg,
 
-    /// Colour: auto, always or never.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
+    /// Colour: auto, always or never [default: auto].
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
 }
 
 /// `--format` of `merge`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MergeFormatArg {
+    /// The summary as a table.
     Text,
+    /// The summary as one JSON object.
     Json,
+    /// The summary as Prometheus metrics.
     Prometheus,
 }
 
@@ -200,9 +323,9 @@ pub struct LookupArgs {
     #[arg(long, value_enum, default_value_t = LookupFormatArg::Text, value_name = "FORMAT")]
     pub format: LookupFormatArg,
 
-    /// Colour categories: auto, always or never.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
+    /// Colour categories: auto, always or never [default: auto].
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
 }
 
 /// `wscode-annotate tables`.
@@ -216,15 +339,20 @@ pub struct TablesArgs {
 /// `--format` of `lookup` and `tables`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LookupFormatArg {
+    /// Cards and tables.
     Text,
+    /// A JSON array.
     Json,
 }
 
 /// `lookup --range`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RangeArg {
+    /// 1000-2999: the protocol's own codes.
     Protocol,
+    /// 3000-3999: registered with IANA.
     Registered,
+    /// 4000-4999: private use.
     Private,
 }
 
@@ -254,8 +382,11 @@ pub enum FormatArg {
 /// `--color`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
+    /// When stdout is a terminal, or CLICOLOR_FORCE says so; not with NO_COLOR.
     Auto,
+    /// Always.
     Always,
+    /// Never.
     Never,
 }
 
@@ -266,6 +397,12 @@ pub struct Environment {
     pub stdout_is_terminal: bool,
     /// NO_COLOR is set to a non-empty value.
     pub no_color: bool,
+    /// CLICOLOR_FORCE is set to a value other than empty or `0`.
+    pub clicolor_force: bool,
+    /// Where the configuration file is looked for.
+    pub config_location: ConfigLocation,
+    /// The configuration file, once `main` has read it (not with `--no-config`).
+    pub config: Option<ConfigFile>,
     /// CPUs available to this process.
     pub cpus: usize,
     /// The terminal's width: COLUMNS when set, else stdout's terminal.
@@ -280,6 +417,14 @@ impl Environment {
         Environment {
             stdout_is_terminal: std::io::stdout().is_terminal(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            clicolor_force: std::env::var_os("CLICOLOR_FORCE")
+                .is_some_and(|v| !v.is_empty() && v != "0"),
+            config_location: ConfigLocation::from_env(
+                std::env::var_os("WSCODE_CONFIG"),
+                std::env::var_os("XDG_CONFIG_HOME"),
+                std::env::var_os("HOME"),
+            ),
+            config: None,
             cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
             columns: std::env::var("COLUMNS")
                 .ok()
@@ -302,37 +447,62 @@ pub enum Command {
     Tables(lookup::TablesOptions),
     /// Combine JSON summaries.
     Merge {
+        /// The summaries, in order.
         files: Vec<PathBuf>,
+        /// Text, JSON or Prometheus.
         format: Format,
+        /// Colour the text.
         color: bool,
     },
+    /// Print a shell completion script.
+    Completions(clap_complete::Shell),
+    /// Print the man page of the tool, or of a subcommand.
+    Man(Option<String>),
 }
 
 /// Per-line output, or one summary at the end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// Every line (or every match) as it is read.
     Annotate,
+    /// One summary after the last input.
     Summary,
 }
 
 /// Everything a run needs, decided.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// The inputs, in order; stdin when none were given.
     pub inputs: Vec<Source>,
+    /// How findings are printed.
     pub format: Format,
+    /// Colour the text output (decided from the flag, environment and file).
     pub color: bool,
+    /// Text format: print only lines with a code.
     pub only_matching: bool,
+    /// Which codes are reported.
     pub filter: Filter,
+    /// Extra formats: the configuration file's, then `--pattern`'s.
     pub patterns: Vec<String>,
     /// Worker threads; 1 scans on the calling thread only.
     pub threads: usize,
+    /// Per-line output or a summary.
     pub mode: Mode,
     /// The `--fail-on` rules, if any.
     pub gate: Option<Arc<Gate>>,
     /// Annotate, or a subcommand.
     pub command: Command,
-    /// Code tables to load at startup: WSCODE_CODES first, then `--codes`.
+    /// Code tables to load at startup: the configuration file's first, then
+    /// WSCODE_CODES, then `--codes` (a later table wins).
     pub code_tables: Vec<TableSpec>,
+    /// Decompress stdin when it starts like a compressed stream (`-z`).
+    pub search_zip: bool,
+    /// Directory arguments are read, files in rotation order (`-r`).
+    pub recursive: bool,
+    /// No notes on stderr, only errors (`-q`).
+    pub quiet: bool,
+    /// Longest line kept whole; longer lines come in pieces.
+    pub max_line: usize,
 }
 
 impl Config {
@@ -344,23 +514,42 @@ impl Config {
             args.files.iter().map(|p| Source::from_arg(p)).collect()
         };
         let format = format_of(args.format);
-        let mut code_tables: Vec<TableSpec> = env
-            .codes
-            .iter()
-            .flat_map(std::env::split_paths)
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(|p| TableSpec::from_arg(p.as_os_str()))
-            .collect();
+        // The configuration file, unless --no-config: flags > env > file.
+        let file = env.config.as_ref().filter(|_| !args.no_config);
+        let mut code_tables: Vec<TableSpec> = file.map(ConfigFile::code_tables).unwrap_or_default();
+        code_tables.extend(
+            env.codes
+                .iter()
+                .flat_map(std::env::split_paths)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| TableSpec::from_arg(p.as_os_str())),
+        );
         code_tables.extend(args.codes.iter().map(|c| TableSpec::from_arg(c)));
         // Below 20 columns nothing fits; treat it as unknown.
         let width = env.columns.filter(|&w| w >= 20);
-        let resolve_color = |arg: ColorArg, format: Format| {
-            format == Format::Text
-                && match arg {
-                    ColorArg::Always => true,
-                    ColorArg::Never => false,
-                    ColorArg::Auto => env.stdout_is_terminal && !env.no_color,
+        // A flag wins; then NO_COLOR, then CLICOLOR_FORCE; then the file.
+        let file_color = file.and_then(|f| f.color);
+        let resolve_color = |arg: Option<ColorArg>, format: Format| {
+            let from_env = || {
+                if env.no_color {
+                    Some(false)
+                } else if env.clicolor_force {
+                    Some(true)
+                } else {
+                    None
                 }
+            };
+            let choice = match arg {
+                Some(ColorArg::Always) => true,
+                Some(ColorArg::Never) => false,
+                Some(ColorArg::Auto) => from_env().unwrap_or(env.stdout_is_terminal),
+                None => from_env().unwrap_or(match file_color {
+                    Some(ColorArg::Always) => true,
+                    Some(ColorArg::Never) => false,
+                    Some(ColorArg::Auto) | None => env.stdout_is_terminal,
+                }),
+            };
+            format == Format::Text && choice
         };
         let command = match args.command {
             None => Command::Annotate,
@@ -392,6 +581,15 @@ impl Config {
                     color: resolve_color(m.color, format),
                 }
             }
+            Some(Subcommand::Completions(c)) => Command::Completions(c.shell),
+            Some(Subcommand::Man(m)) => Command::Man(m.subcommand),
+        };
+        let mut patterns = file.map(|f| f.pattern.clone()).unwrap_or_default();
+        patterns.extend(args.pattern);
+        let categories = if args.category.is_empty() {
+            file.map(|f| f.category.clone()).unwrap_or_default()
+        } else {
+            args.category
         };
         Config {
             inputs,
@@ -399,11 +597,16 @@ impl Config {
             color: resolve_color(args.color, format),
             only_matching: args.only_matching,
             filter: Filter {
-                categories: args.category,
+                categories,
                 codes: args.code,
             },
-            patterns: args.pattern,
-            threads: args.threads.filter(|&n| n > 0).unwrap_or(env.cpus).max(1),
+            patterns,
+            threads: args
+                .threads
+                .or(file.and_then(|f| f.threads))
+                .filter(|&n| n > 0)
+                .unwrap_or(env.cpus)
+                .max(1),
             mode: if args.summary || format == Format::Prometheus {
                 Mode::Summary
             } else {
@@ -416,8 +619,43 @@ impl Config {
             }),
             command,
             code_tables,
+            search_zip: args.search_zip,
+            recursive: args.recursive,
+            quiet: args.quiet || file.is_some_and(|f| f.quiet),
+            max_line: args.max_line_length.unwrap_or(DEFAULT_MAX_LINE),
         }
     }
+}
+
+/// `--max-line-length`: bytes, with an optional K, M or G suffix (powers of
+/// 1024), at least [`MIN_MAX_LINE`].
+fn parse_max_line(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix(['B', 'b'])
+        .map(|t| t.strip_suffix(['i', 'I']).unwrap_or(t))
+        .unwrap_or(t);
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, ' '),
+    };
+    let shift = match unit {
+        ' ' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err(format!("'{s}': use bytes, e.g. 1048576, 512K or 16M")),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("'{s}': use bytes, e.g. 1048576, 512K or 16M"))?;
+    let bytes = n
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("'{s}' is too large"))?;
+    if bytes < MIN_MAX_LINE {
+        return Err(format!("'{s}': at least {MIN_MAX_LINE} bytes"));
+    }
+    Ok(bytes)
 }
 
 fn format_of(arg: FormatArg) -> Format {
@@ -501,6 +739,24 @@ mod tests {
                 TableSpec::Bundled("spring".into()),
             ]
         );
+    }
+
+    #[test]
+    fn max_line_length_takes_bytes_and_suffixes() {
+        assert_eq!(parse_max_line("1048576"), Ok(1 << 20));
+        assert_eq!(parse_max_line("512K"), Ok(512 << 10));
+        assert_eq!(parse_max_line("16M"), Ok(16 << 20));
+        assert_eq!(parse_max_line("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_max_line("1g"), Ok(1 << 30));
+        assert!(parse_max_line("100").is_err());
+        assert!(parse_max_line("4X").is_err());
+        assert!(parse_max_line("").is_err());
+        assert!(parse_max_line("99999999999999999999G").is_err());
+        let c = Config::new(
+            Args::try_parse_from(["w"]).unwrap(),
+            &Environment::default(),
+        );
+        assert_eq!(c.max_line, DEFAULT_MAX_LINE);
     }
 
     #[test]

@@ -9,15 +9,28 @@ use std::path::PathBuf;
 pub enum Error {
     /// An input could not be opened or read. Other inputs go on.
     #[error("{}: {}", .path.display(), describe_io(.source))]
-    Input { path: PathBuf, source: io::Error },
+    Input {
+        /// The path as given, or `-` for stdin.
+        path: PathBuf,
+        /// What the system or the decompressor said.
+        source: io::Error,
+    },
 
     /// An input is a directory.
-    #[error("{}: is a directory (pass the files in it, e.g. {}/*.log)", .path.display(), .path.display())]
-    Directory { path: PathBuf },
+    #[error("{}: is a directory (read the files in it with -r, or pass them, e.g. {}/*.log)", .path.display(), .path.display())]
+    Directory {
+        /// The path as given.
+        path: PathBuf,
+    },
 
     /// A `--pattern` does not compile or has no `code` group.
     #[error("--pattern '{pattern}': {reason}")]
-    Pattern { pattern: String, reason: String },
+    Pattern {
+        /// The pattern as given.
+        pattern: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
 
     /// A code table (`--codes`, `WSCODE_CODES`) could not be loaded.
     #[error(transparent)]
@@ -25,15 +38,52 @@ pub enum Error {
 
     /// A file given to `merge` is not a JSON summary this version reads.
     #[error("{}: not a wscode-annotate JSON summary ({reason}); make one with --summary --format json", .path.display())]
-    Summary { path: PathBuf, reason: String },
+    Summary {
+        /// The file given to `merge`.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
 
     /// Flags that do not go together.
     #[error("{0}")]
     Usage(String),
 
+    /// A note, not an error (the exit status does not change): a line was
+    /// longer than the limit, so it came in pieces. Said once per input.
+    #[error("{}: line {line} is longer than {}; it is {}", .path.display(), human_size(*.limit), if *.passed_through { "passed through in pieces and scanned in windows" } else { "scanned in windows" })]
+    LongLine {
+        /// The input, as given, or `-`.
+        path: PathBuf,
+        /// The first such line's number.
+        line: u64,
+        /// The limit, in bytes.
+        limit: usize,
+        /// Annotate mode: the line was written out, in pieces.
+        passed_through: bool,
+    },
+
     /// Writing the output failed for a reason other than a closed pipe.
     #[error("writing output: {0}")]
     Output(io::Error),
+}
+
+/// A size in bytes as `4 MiB`, `512 KiB` or `1000 bytes`.
+fn human_size(n: usize) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+impl Error {
+    /// True for notes that do not make the run fail ([`Error::LongLine`]).
+    pub fn is_note(&self) -> bool {
+        matches!(self, Error::LongLine { .. })
+    }
 }
 
 /// The OS error without Rust's "(os error N)" suffix, lower-cased like other

@@ -575,7 +575,25 @@ impl Extractor {
     }
 
     /// Every distinct close code on `line` (without its line ending), in order
-    /// of first appearance, appended to `out`.
+    /// of first appearance, appended to `out`. `out` is the caller's, so a
+    /// scan over millions of lines reuses one allocation.
+    ///
+    /// ```
+    /// use wscode_annotate::extract::Extractor;
+    ///
+    /// let extractor = Extractor::new(&[]).unwrap();
+    /// let mut found = Vec::new();
+    /// let line = b"ConnectionClosedError: sent 1011 (internal error) keepalive ping timeout";
+    /// extractor.extract(line, &mut found);
+    /// assert_eq!(found[0].code, 1011);
+    /// let reason = found[0].reason.clone().unwrap();
+    /// assert_eq!(&line[reason], b"keepalive ping timeout");
+    ///
+    /// // Numbers that are not close codes give nothing: a byte count, a port.
+    /// found.clear();
+    /// extractor.extract(b"\"GET /items HTTP/1.1\" 200 1011 to 10.0.0.1:1006", &mut found);
+    /// assert!(found.is_empty());
+    /// ```
     pub fn extract(&self, line: &[u8], out: &mut Vec<Finding>) {
         if self.scans_every_line() || self.prefilter.find(line).is_some() {
             self.extract_candidate(line, out);
@@ -594,6 +612,9 @@ impl Extractor {
             }
         }
         let mut has_context: Option<bool> = None;
+        // The line's `reason=` key, looked for once: a line with thousands
+        // of codes must not be searched again for each.
+        let mut line_reason: Option<Option<Range<usize>>> = None;
         let mut caps = self.formats.capture_locations();
         let mut at = 0;
         // A rejected match resumes one byte later rather than after itself,
@@ -648,7 +669,9 @@ impl Extractor {
             // `reason=` key meant for another code on the line.
             let reason = match reason_group {
                 Some(g) => caps.get(g).map(|(rs, re)| rs..re),
-                None => self.reason_key(line),
+                None => line_reason
+                    .get_or_insert_with(|| self.reason_key(line))
+                    .clone(),
             };
             let own_reason = reason_group.is_some();
             push(
@@ -683,6 +706,7 @@ impl Extractor {
     /// Symbolic names: `StatusGoingAway`, `code: Away`, `CloseStatus.SERVER_ERROR`.
     fn extract_names(&self, line: &[u8], start: usize, out: &mut Vec<Finding>) {
         let mut context: Option<bool> = None;
+        let mut line_reason: Option<Option<Range<usize>>> = None;
         // Standard semantics with overlapping matches: the fastest DFA loop;
         // "NORMAL" inside "NORMAL_CLOSURE" is dropped by the boundary check.
         let mut state = aho_corasick::automaton::OverlappingState::start();
@@ -712,7 +736,10 @@ impl Extractor {
                 Finding {
                     code: u32::from(code),
                     span: s..e,
-                    reason: self.reason_key(line).and_then(|r| trim_reason(line, r)),
+                    reason: line_reason
+                        .get_or_insert_with(|| self.reason_key(line))
+                        .clone()
+                        .and_then(|r| trim_reason(line, r)),
                     rejected: false,
                 },
                 false,

@@ -12,13 +12,16 @@ use crate::registry::Category;
 /// What a rule counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
+    /// Every code of a category (`error`).
     Category(Category),
+    /// A code or a range of codes (`1006`, `4000-4999`).
     Codes(RangeInclusive<u32>),
 }
 
 /// One rule of a `--fail-on` spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
+    /// What the rule counts.
     pub target: Target,
     /// The rule trips when more than this many lines match.
     pub limit: u64,
@@ -45,14 +48,18 @@ impl fmt::Display for Rule {
 /// All `--fail-on` rules of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gate {
+    /// In the order given.
     pub rules: Vec<Rule>,
 }
 
 /// A rule that tripped, with the lines that matched it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trip {
+    /// The rule as the user wrote it.
     pub rule: String,
+    /// Lines that matched it.
     pub lines: u64,
+    /// Lines it tolerates.
     pub limit: u64,
 }
 

@@ -42,9 +42,24 @@ impl Source {
     }
 
     /// Opens the source for reading. A directory is an error here rather than
-    /// at the first read, so the message can say what to do.
+    /// at the first read, so the message can say what to do. A compressed
+    /// file is decompressed ([`crate::decompress`]); stdin is read as it is.
     pub fn open(&self) -> Result<Box<dyn Read + Send>, Error> {
+        self.open_with(false)
+    }
+
+    /// [`Source::open`], and with `search_zip` (`-z`) stdin too is
+    /// decompressed when its first bytes are a compression format's.
+    pub fn open_with(&self, search_zip: bool) -> Result<Box<dyn Read + Send>, Error> {
         match self {
+            Source::Stdin if search_zip => {
+                crate::decompress::decompressed(Prefetch::spawn(io::stdin()), None).map_err(
+                    |source| Error::Input {
+                        path: "-".into(),
+                        source,
+                    },
+                )
+            }
             Source::Stdin => Ok(Box::new(Prefetch::spawn(io::stdin()))),
             Source::File(path) => {
                 let file = File::open(path).map_err(|source| Error::Input {
@@ -58,7 +73,11 @@ impl Source {
                 if meta.is_dir() {
                     return Err(Error::Directory { path: path.clone() });
                 }
-                Ok(Box::new(file))
+                let hint = crate::decompress::Compression::from_extension(path);
+                crate::decompress::decompressed(file, hint).map_err(|source| Error::Input {
+                    path: path.clone(),
+                    source,
+                })
             }
         }
     }
@@ -77,6 +96,9 @@ pub enum Chunk<'a> {
 pub const DEFAULT_BUFFER: usize = 256 * 1024;
 /// Default longest line kept whole; longer lines are handed out in pieces.
 pub const DEFAULT_MAX_LINE: usize = 4 * 1024 * 1024;
+/// The smallest line limit: pieces must be larger than the overlap the
+/// scanner keeps between them ([`crate::scan::OVERLAP`]).
+pub const MIN_MAX_LINE: usize = 512;
 
 /// Reads lines in batches; see the module documentation.
 pub struct LineBatcher<R> {
@@ -98,18 +120,26 @@ impl<R: Read> LineBatcher<R> {
     }
 
     /// A batcher with a `buffer`-byte read buffer that grows up to `max_line`
-    /// bytes for long lines.
+    /// bytes for long lines. A line longer than `max_line` (at least
+    /// [`MIN_MAX_LINE`]) is handed out in pieces of at most `max_line` bytes;
+    /// the buffer never grows past that.
     pub fn with_limits(reader: R, buffer: usize, max_line: usize) -> Self {
-        let buffer = buffer.max(64);
+        let max_line = max_line.max(MIN_MAX_LINE);
+        let buffer = buffer.clamp(64, max_line);
         LineBatcher {
             reader,
             buf: vec![0; buffer],
             start: 0,
             end: 0,
             searched: 0,
-            max_line: max_line.max(buffer),
+            max_line,
             eof: false,
         }
+    }
+
+    /// The longest line kept whole.
+    pub fn max_line(&self) -> usize {
+        self.max_line
     }
 
     /// The next chunk, or `None` at the end of the input. Interrupted reads
@@ -193,6 +223,9 @@ pub struct Prefetch {
     block: Vec<u8>,
     at: usize,
     done: bool,
+    /// An error that arrived after some bytes were copied: the next read
+    /// returns it, so it is never lost behind a short read.
+    failed: Option<io::Error>,
 }
 
 /// Size of one read on the prefetch thread.
@@ -224,12 +257,16 @@ impl Prefetch {
             block: Vec::new(),
             at: 0,
             done: false,
+            failed: None,
         }
     }
 }
 
 impl Read for Prefetch {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         let mut copied = 0;
         while copied < out.len() && !self.done {
             if self.at == self.block.len() {
@@ -248,9 +285,13 @@ impl Read for Prefetch {
                         self.block = block;
                         self.at = 0;
                     }
-                    Some(Err(e)) if copied == 0 => {
+                    Some(Err(e)) => {
                         self.done = true;
-                        return Err(e);
+                        if copied == 0 {
+                            return Err(e);
+                        }
+                        self.failed = Some(e);
+                        break;
                     }
                     _ => {
                         self.done = true;
@@ -321,6 +362,15 @@ mod tests {
     }
 
     #[test]
+    fn the_line_limit_bounds_the_buffer_too() {
+        // A buffer larger than the limit would let longer lines through whole.
+        let data = [vec![b'y'; 5000], b"\n".to_vec()].concat();
+        let chunks = collect(&data, 1 << 20, 1 << 20, 1024);
+        assert!(chunks.iter().all(|(_, c)| c.len() <= 1024));
+        assert!(chunks.iter().filter(|(whole, _)| !whole).count() >= 4);
+    }
+
+    #[test]
     fn prefetch_gives_back_the_stream_and_coalesces_queued_blocks() {
         let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
         let mut p = Prefetch::spawn(io::Cursor::new(data.clone()));
@@ -337,13 +387,37 @@ mod tests {
     }
 
     #[test]
+    fn prefetch_keeps_an_error_that_follows_data() {
+        /// Gives `data`, then fails.
+        struct ThenFail(Option<Vec<u8>>);
+        impl Read for ThenFail {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                match self.0.take() {
+                    Some(d) => {
+                        out[..d.len()].copy_from_slice(&d);
+                        Ok(d.len())
+                    }
+                    None => Err(io::Error::new(io::ErrorKind::InvalidData, "broken")),
+                }
+            }
+        }
+        let mut p = Prefetch::spawn(ThenFail(Some(b"some data\n".to_vec())));
+        // Let the error reach the queue behind the data.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let mut back = Vec::new();
+        let err = p.read_to_end(&mut back).unwrap_err();
+        assert_eq!(back, b"some data\n");
+        assert_eq!(err.to_string(), "broken");
+    }
+
+    #[test]
     fn long_lines_come_in_pieces_and_memory_stays_bounded() {
-        let mut data = vec![b'x'; 1000];
+        let mut data = vec![b'x'; 3000];
         data.push(b'\n');
         data.extend_from_slice(b"short\n");
-        let chunks = collect(&data, 100, 64, 256);
+        let chunks = collect(&data, 100, 64, MIN_MAX_LINE);
         assert!(chunks.iter().any(|(whole, _)| !whole));
-        assert!(chunks.iter().all(|(_, c)| c.len() <= 256));
+        assert!(chunks.iter().all(|(_, c)| c.len() <= MIN_MAX_LINE));
         let joined: Vec<u8> = chunks.iter().flat_map(|(_, c)| c.clone()).collect();
         assert_eq!(joined, data);
     }

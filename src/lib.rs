@@ -11,6 +11,15 @@
 //! registry once at startup, and [`lookup`] is the close-code reference at
 //! the terminal (`wscode-annotate lookup 1006`).
 //!
+//! Around them: [`decompress`] reads gzip, zstd, bzip2 and xz inputs as
+//! streams, [`walk`] turns a directory (`-r`) into its files with rotated
+//! sets oldest first, and [`config`] reads the user's configuration file;
+//! [`cli`] turns flags, environment and that file into one [`cli::Config`],
+//! and [`run()`] runs it.
+//!
+//! To embed the extractor in another tool, [`extract::Extractor`] and
+//! [`registry::describe`] are all it takes:
+//!
 //! ```
 //! use wscode_annotate::extract::Extractor;
 //! use wscode_annotate::registry::describe;
@@ -23,9 +32,12 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod annotate;
 pub mod cli;
+pub mod config;
+pub mod decompress;
 pub mod error;
 pub mod extract;
 pub mod filter;
@@ -41,6 +53,7 @@ pub mod scan;
 pub mod summary;
 pub mod tables;
 pub mod timestamp;
+pub mod walk;
 
 pub use error::Error;
 pub use run::{run, Outcome};

@@ -37,8 +37,11 @@ pub struct Options {
     pub categories: Vec<Category>,
     /// Only codes after which a client should reconnect.
     pub reconnect: bool,
+    /// Only codes in this range (`--range`).
     pub range: Option<CodeRange>,
+    /// Text cards and tables, or JSON.
     pub format: Format,
+    /// Colour the categories.
     pub color: bool,
     /// Columns to fit text into; `None` (not a terminal) means no wrapping.
     pub width: Option<usize>,
@@ -47,7 +50,9 @@ pub struct Options {
 /// What `tables` was asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TablesOptions {
+    /// Text or JSON.
     pub format: Format,
+    /// Columns to fit text into; `None` means no wrapping.
     pub width: Option<usize>,
 }
 
@@ -76,16 +81,29 @@ impl Outcome {
 #[derive(Clone, Debug, Serialize)]
 pub struct CodeObject {
     /// The number as asked; may be outside 0-65535 for an invalid one.
+    /// A number too large for 64 bits is given as `u64::MAX` (and `asked`
+    /// holds its digits).
     pub code: u64,
+    /// The digits asked for when they do not fit `code`; the card shows them.
+    #[serde(skip)]
+    pub asked: Option<String>,
+    /// The registered name, or the range's name.
     pub name: &'static str,
+    /// One of the categories.
     pub category: Category,
+    /// The range the number falls in.
     pub range: CodeRange,
+    /// What happened.
     pub meaning: &'static str,
+    /// What to do.
     pub recovery: &'static str,
+    /// The first thing to check, in a few words.
     pub hint: &'static str,
+    /// The reconnect policy.
     pub reconnect: Reconnect,
     /// The reconnect policy in words: when and how.
     pub reconnect_advice: &'static str,
+    /// Whether the code can be sent in a Close frame.
     pub on_wire: bool,
     /// The code has an entry of its own, not just its range's.
     pub exact: bool,
@@ -97,6 +115,7 @@ pub struct CodeObject {
     pub aliases: Vec<LibraryName>,
     /// Messages libraries print around it.
     pub log_texts: Vec<LibraryText>,
+    /// What a close with this code looks like from outside.
     pub symptoms: Vec<&'static str>,
     /// Remarks: why a number is invalid, what a range means, which bundled
     /// tables define a private code, what a table overrides.
@@ -106,14 +125,18 @@ pub struct CodeObject {
 /// A library's name for a code.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LibraryName {
+    /// The library (or code table) that prints it.
     pub library: String,
+    /// The name as printed.
     pub name: String,
 }
 
 /// A library's message for a code.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LibraryText {
+    /// The library that prints it.
     pub library: String,
+    /// The message as printed.
     pub text: String,
 }
 
@@ -123,7 +146,7 @@ pub fn run<W: Write>(opts: &Options, mut out: W) -> io::Result<Outcome> {
     let outcome = match parse_query(&opts.query) {
         Query::All => listing(opts, &mut buf),
         Query::Numbers(numbers) => {
-            let objects: Vec<CodeObject> = numbers.iter().map(|&n| code_object(n)).collect();
+            let objects: Vec<CodeObject> = numbers.iter().map(number_object).collect();
             write_cards(opts, &objects, &mut buf);
             Outcome {
                 matched: true,
@@ -139,8 +162,25 @@ pub fn run<W: Write>(opts: &Options, mut out: W) -> io::Result<Outcome> {
 
 enum Query {
     All,
-    Numbers(Vec<u64>),
+    /// Each number, or the digits of one too large for 64 bits.
+    Numbers(Vec<Result<u64, String>>),
     Text(String),
+}
+
+/// The code object for a number asked for by digits.
+fn number_object(n: &Result<u64, String>) -> CodeObject {
+    match n {
+        Ok(n) => code_object(*n),
+        Err(digits) => {
+            let mut o = code_object(u64::MAX);
+            o.notes = vec![format!(
+                "A close code is a 16-bit number, so {digits} ({} digits) cannot be sent at all: in a log it is something else (an id, a hash). Too large for 64 bits, its JSON `code` is the largest 64-bit number.",
+                digits.len(),
+            )];
+            o.asked = Some(digits.clone());
+            o
+        }
+    }
 }
 
 fn parse_query(words: &[String]) -> Query {
@@ -156,7 +196,7 @@ fn parse_query(words: &[String]) -> Query {
         return Query::Numbers(
             tokens
                 .iter()
-                .map(|t| t.parse::<u64>().unwrap_or(u64::MAX))
+                .map(|t| t.parse::<u64>().map_err(|_| t.to_string()))
                 .collect(),
         );
     }
@@ -172,6 +212,7 @@ pub fn code_object(code: u64) -> CodeObject {
     let e = d.entry;
     CodeObject {
         code,
+        asked: None,
         name: e.name,
         category: e.category,
         range: d.range,
@@ -942,9 +983,10 @@ const LABEL: usize = 15;
 
 fn write_card(opts: &Options, o: &CodeObject, buf: &mut Vec<u8>) {
     let color = opts.color.then(|| color_of(o.category));
-    paint(buf, color, &format!("{}  {}", o.code, o.name));
+    let number = o.asked.clone().unwrap_or_else(|| o.code.to_string());
+    paint(buf, color, &format!("{number}  {}", o.name));
     buf.push(b'\n');
-    let indent = " ".repeat(o.code.to_string().len() + 2);
+    let indent = " ".repeat(number.len() + 2);
     let mut hint = String::new();
     hint.push_str(&indent);
     hint.push_str(o.hint);
@@ -1433,10 +1475,11 @@ mod tests {
     fn queries_parse() {
         assert!(matches!(parse_query(&[]), Query::All));
         assert!(
-            matches!(parse_query(&["1006".into(), "4001".into()]), Query::Numbers(n) if n == vec![1006, 4001])
+            matches!(parse_query(&["1006".into(), "4001".into()]), Query::Numbers(n) if n == vec![Ok(1006), Ok(4001)])
         );
+        // Too large for 64 bits: kept as typed, never shown as another number.
         assert!(
-            matches!(parse_query(&["99999999999999999999999".into()]), Query::Numbers(n) if n == vec![u64::MAX])
+            matches!(parse_query(&["99999999999999999999999".into()]), Query::Numbers(n) if n == vec![Err("99999999999999999999999".to_string())])
         );
         assert!(
             matches!(parse_query(&["going".into(), "away".into()]), Query::Text(t) if t == "going away")

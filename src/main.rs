@@ -4,10 +4,12 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use wscode_annotate::cli::{Args, Command, Config, Environment};
+use wscode_annotate::config::ConfigFile;
 use wscode_annotate::input::Source;
 use wscode_annotate::output::ThreadedWriter;
+use wscode_annotate::walk::{self, Walked};
 use wscode_annotate::{lookup, report, tables, Error};
 
 fn main() -> ExitCode {
@@ -18,7 +20,35 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    let config = Config::new(args, &Environment::detect());
+    let mut env = Environment::detect();
+    // The configuration file is read here, once; a broken one stops the run.
+    if !args.no_config {
+        match ConfigFile::load(&env.config_location) {
+            Ok(file) => env.config = file,
+            Err(e) => {
+                let _ = writeln!(io::stderr().lock(), "wscode-annotate: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut config = Config::new(args, &env);
+    // Generated from the clap definition, so they never miss a flag.
+    match &config.command {
+        Command::Completions(shell) => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            clap_complete::generate(*shell, &mut Args::command(), "wscode-annotate", &mut out);
+            return out
+                .flush()
+                .map_or_else(output_failed, |()| ExitCode::SUCCESS);
+        }
+        Command::Man(subcommand) => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            return man_page(subcommand.as_deref(), &mut out)
+                .and_then(|()| out.flush())
+                .map_or_else(output_failed, |()| ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     // Code tables go in before anything is described or extracted, so
     // annotate mode, the summary and lookup all see them.
     match tables::load_all(&config.code_tables) {
@@ -35,7 +65,7 @@ fn main() -> ExitCode {
     match &config.command {
         Command::Lookup(options) => match lookup::run(options, out) {
             Ok(outcome) => {
-                if let Some(note) = &outcome.note {
+                if let Some(note) = outcome.note.as_ref().filter(|_| !config.quiet) {
                     let _ = writeln!(io::stderr().lock(), "wscode-annotate: {note}");
                 }
                 ExitCode::from(outcome.exit_code())
@@ -59,6 +89,7 @@ fn main() -> ExitCode {
                 Err(e) => output_failed(e),
             }
         }
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
         Command::Annotate => {
             if let Some(name) = misplaced_subcommand(&config) {
                 let _ = writeln!(
@@ -68,9 +99,32 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             drop(out);
+            // -r: directories become the files in them, before anything is read.
+            let mut walk_failed = false;
+            if config.recursive {
+                let quiet = config.quiet;
+                let inputs = std::mem::take(&mut config.inputs);
+                config.inputs = walk::expand(inputs, &mut |event| match event {
+                    Walked::Error(e) => {
+                        walk_failed = true;
+                        message(&e);
+                    }
+                    skipped @ Walked::Skipped { .. } => {
+                        if !quiet {
+                            let _ = writeln!(io::stderr().lock(), "wscode-annotate: {skipped}");
+                        }
+                    }
+                });
+            }
             // Scanning and writing overlap: stdout is written on its own thread.
             let mut threaded = ThreadedWriter::spawn(io::stdout());
-            let mut report = |e: &Error| message(e);
+            // --quiet silences notes (a long line), never errors.
+            let quiet = config.quiet;
+            let mut report = |e: &Error| {
+                if !(quiet && e.is_note()) {
+                    message(e);
+                }
+            };
             let result = wscode_annotate::run(&config, &mut threaded, &mut report);
             let written = threaded.finish();
             match result {
@@ -87,6 +141,7 @@ fn main() -> ExitCode {
                     }
                     match written {
                         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => output_failed(e),
+                        _ if walk_failed => ExitCode::from(2),
                         _ => ExitCode::from(outcome.exit_code()),
                     }
                 }
@@ -106,9 +161,26 @@ fn misplaced_subcommand(config: &Config) -> Option<&'static str> {
     let Some(Source::File(path)) = config.inputs.first() else {
         return None;
     };
-    ["lookup", "tables", "merge"]
+    ["lookup", "tables", "merge", "completions", "man"]
         .into_iter()
         .find(|name| path.as_os_str() == *name && !path.exists())
+}
+
+/// The man page of the tool, or `wscode-annotate-SUBCOMMAND(1)`.
+fn man_page(subcommand: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    let mut cmd = Args::command();
+    cmd.build();
+    let page = match subcommand.and_then(|name| cmd.find_subcommand(name)) {
+        // clap names are `&'static str`; this runs once, so leaking is fine.
+        Some(sub) => sub
+            .clone()
+            .name(&*Box::leak(
+                format!("wscode-annotate-{}", sub.get_name()).into_boxed_str(),
+            ))
+            .version(env!("CARGO_PKG_VERSION")),
+        None => cmd,
+    };
+    clap_mangen::Man::new(page).render(out)
 }
 
 /// A closed pipe ends quietly (`| head`); any other write error is reported.

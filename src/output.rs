@@ -108,10 +108,14 @@ impl Write for ThreadedWriter {
         Ok(data.len())
     }
 
+    /// Large writes (a piece of a long line is megabytes) are handed over
+    /// a buffer at a time, so what waits in the queue stays bounded.
     fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= BUFFER {
-            self.hand_over()?;
+        for part in data.chunks(BUFFER) {
+            self.buf.extend_from_slice(part);
+            if self.buf.len() >= BUFFER {
+                self.hand_over()?;
+            }
         }
         Ok(())
     }

@@ -8,12 +8,15 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::annotate::{category_of, render};
 use crate::extract::Finding;
 use crate::registry::{describe, Category, CodeRange, Reconnect};
-use crate::scan::{Fork, Line, Sink};
+use crate::scan::{Fork, Line, PartTooLarge, Sink};
 
 /// How findings are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +39,41 @@ pub struct Printer<W: Write> {
     only_matching: bool,
     source: String,
     scratch: Vec<u8>,
+    /// Bytes the parts of one batch may still hold in memory, shared by the
+    /// parts; refilled when the batch is flushed.
+    part_budget: Arc<AtomicUsize>,
+}
+
+/// Bytes of output that the parts of one batch scanned in parallel may hold
+/// in memory before they are written in order. Output is usually about as
+/// large as its input, but JSON repeats a line for each code on it, so a
+/// line with thousands of codes gives far more. Past this budget the batch
+/// is scanned again on one thread, writing as it goes ([`PartTooLarge`]).
+pub const PART_BUDGET: usize = 8 << 20;
+
+/// A part's output, in memory within the batch's budget.
+pub struct PartBuffer {
+    bytes: Vec<u8>,
+    budget: Arc<AtomicUsize>,
+}
+
+impl Write for PartBuffer {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let taken = self
+            .budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(data.len())
+            });
+        if taken.is_err() {
+            return Err(io::Error::other(PartTooLarge));
+        }
+        self.bytes.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl<W: Write> Printer<W> {
@@ -48,6 +86,7 @@ impl<W: Write> Printer<W> {
             only_matching,
             source: "-".to_string(),
             scratch: Vec::with_capacity(1024),
+            part_budget: Arc::new(AtomicUsize::new(PART_BUDGET)),
         }
     }
 
@@ -64,17 +103,22 @@ impl<W: Write> Printer<W> {
 }
 
 impl<W: Write> Fork for Printer<W> {
-    type Part = Printer<Vec<u8>>;
+    type Part = Printer<PartBuffer>;
 
-    /// A printer with the same settings writing into memory.
-    fn fork(&self) -> Printer<Vec<u8>> {
-        let mut p = Printer::new(Vec::new(), self.format, self.color, self.only_matching);
+    /// A printer with the same settings writing into memory, within the
+    /// batch's [`PART_BUDGET`].
+    fn fork(&self) -> Printer<PartBuffer> {
+        let out = PartBuffer {
+            bytes: Vec::new(),
+            budget: Arc::clone(&self.part_budget),
+        };
+        let mut p = Printer::new(out, self.format, self.color, self.only_matching);
         p.set_source(&self.source);
         p
     }
 
-    fn join(&mut self, part: Printer<Vec<u8>>) -> io::Result<()> {
-        self.out.write_all(&part.out)
+    fn join(&mut self, part: Printer<PartBuffer>) -> io::Result<()> {
+        self.out.write_all(&part.out.bytes)
     }
 }
 
@@ -88,6 +132,7 @@ impl<W: Write> Sink for Printer<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.part_budget.store(PART_BUDGET, Ordering::Relaxed);
         self.out.flush()
     }
 
@@ -141,20 +186,33 @@ impl<W: Write> Sink for Printer<W> {
 /// stable (documented in the README); new fields may be added.
 #[derive(Debug, Serialize)]
 pub struct Record<'a> {
+    /// The file path as given, or `-` for stdin.
     pub source: &'a str,
+    /// 1-based, per source.
     pub line_number: u64,
+    /// The close code; invalid numbers are kept.
     pub code: u32,
+    /// The registered name, or the range's name.
     pub name: &'static str,
+    /// One of the categories.
     pub category: Category,
+    /// `protocol`, `registered`, `private` or `invalid`.
     pub range: CodeRange,
+    /// What happened.
     pub meaning: &'static str,
+    /// What to do.
     pub recovery: &'static str,
+    /// The first thing to check, in a few words.
     pub hint: &'static str,
+    /// One of the reconnect policies.
     pub reconnect: Reconnect,
+    /// Whether the code can be sent in a Close frame.
     pub on_wire: bool,
     /// The line says this code arrived although it must not be sent.
     pub rejected: bool,
+    /// The close reason, when the line's format carries one.
     pub reason: Option<Cow<'a, str>>,
+    /// The original line without its ending, decoded lossily as UTF-8.
     pub line: Cow<'a, str>,
 }
 

@@ -318,6 +318,7 @@ impl CodeRange {
 pub struct Entry {
     /// The registered name, e.g. "Abnormal Closure".
     pub name: &'static str,
+    /// What kind of event it is, at a glance.
     pub category: Category,
     /// What happened, in a sentence or two.
     pub meaning: &'static str,
@@ -325,6 +326,7 @@ pub struct Entry {
     pub recovery: &'static str,
     /// The first thing to check, short enough for an annotation.
     pub hint: &'static str,
+    /// Whether, and how, a client should reconnect.
     pub reconnect: Reconnect,
     /// False for codes that only exist locally (1005, 1006, 1015) and codes
     /// nobody may send (1004, unassigned, invalid).
@@ -336,15 +338,20 @@ pub struct Entry {
 /// A registered code with its entry.
 #[derive(Debug)]
 pub struct CodeDef {
+    /// The close code.
     pub code: u16,
+    /// What it means.
     pub entry: Entry,
 }
 
 /// A number, explained: its own entry when it has one, else its range's.
 #[derive(Clone, Copy, Debug)]
 pub struct Description {
+    /// The number asked about, kept even when it is not a close code.
     pub code: u32,
+    /// The range it falls in.
     pub range: CodeRange,
+    /// Its own entry, or its range's (see `exact`).
     pub entry: &'static Entry,
     /// True when `entry` is this code's own, not its range's.
     pub exact: bool,
@@ -360,7 +367,23 @@ impl Description {
 }
 
 /// Explains any number: a code table's entry first (see [`install`]), then
-/// the built-in entry, then the entry of the number's range.
+/// the built-in entry, then the entry of the number's range. Every number
+/// gets an answer, so a caller never has to handle "unknown".
+///
+/// ```
+/// use wscode_annotate::registry::{describe, Category, CodeRange, Reconnect};
+///
+/// let d = describe(1006);
+/// assert_eq!(d.entry.name, "Abnormal Closure");
+/// assert_eq!(d.entry.category, Category::Error);
+/// assert_eq!(d.entry.reconnect, Reconnect::Backoff);
+/// assert!(!d.entry.on_wire, "1006 is made up locally, never sent");
+///
+/// // A private code has its range's entry; a number above 4999 is invalid.
+/// assert_eq!(describe(4321).range, CodeRange::Private);
+/// assert!(!describe(4321).exact);
+/// assert!(!describe(5000).is_valid());
+/// ```
 pub fn describe(code: u32) -> Description {
     if let Some(tc) = installed().and_then(|i| i.find(code)) {
         return Description {
@@ -419,7 +442,9 @@ pub fn known_codes() -> Vec<Description> {
 /// lifetimes through every [`Description`].
 #[derive(Clone, Debug)]
 pub struct TableCode {
+    /// The close code.
     pub code: u16,
+    /// What the table says it means.
     pub entry: Entry,
     /// Names the service prints for the code in its logs.
     pub aliases: &'static [&'static str],
@@ -432,6 +457,7 @@ pub struct TableCode {
 /// A loaded code table, for `wscode-annotate tables`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableInfo {
+    /// The table's name (`graphql-ws`).
     pub name: &'static str,
     /// Where its codes come from.
     pub source: &'static str,
@@ -1068,9 +1094,11 @@ pub static SYMPTOMS: &[(u16, &[&str])] = &[
 /// `websocket: close 1006 (abnormal closure)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LogText {
+    /// The close code.
     pub code: u16,
     /// Library id, as in [`Alias::library`].
     pub library: &'static str,
+    /// The message, as the library prints it.
     pub text: &'static str,
 }
 
@@ -1221,9 +1249,11 @@ pub fn library_name(id: &str) -> &str {
 /// A name a library prints for a code, e.g. gorilla's `CloseGoingAway`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Alias {
+    /// The close code.
     pub code: u16,
     /// Short library id: `gorilla`, `coder`, `python-websockets`, `tungstenite`, …
     pub library: &'static str,
+    /// The name, as the library spells it.
     pub name: &'static str,
 }
 

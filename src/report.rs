@@ -88,80 +88,126 @@ pub fn merge_files(
     (total, errored)
 }
 
-/// The JSON form of a summary.
+/// The JSON form of a summary (`--summary --format json`), and what `merge`
+/// reads back. Field names are stable; see the README's "Summary JSON".
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Report {
+    /// `wscode-annotate/summary/1`; changes only with an incompatible format.
     pub schema: String,
+    /// Lines scanned.
     pub lines: u64,
+    /// Bytes scanned (after decompression).
     pub bytes: u64,
+    /// Lines that carry at least one reported code.
     pub lines_with_codes: u64,
     /// Close codes found (a line with two codes counts two).
     pub events: u64,
+    /// The earliest dated close event, RFC 3339 UTC.
     pub first_time: Option<String>,
+    /// The latest dated close event, RFC 3339 UTC.
     pub last_time: Option<String>,
+    /// Per-input counts, in command-line order.
     pub inputs: Vec<InputReport>,
+    /// Events per category, in category order.
     pub categories: Vec<CategoryReport>,
+    /// Per-code statistics, most frequent first.
     pub codes: Vec<CodeReport>,
+    /// Close events over time.
     pub timeline: TimelineReport,
 }
 
+/// One input's totals, so a merged summary still says where events came from.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct InputReport {
+    /// The path as given, or `-`.
     pub source: String,
+    /// Lines scanned.
     pub lines: u64,
+    /// Bytes scanned.
     pub bytes: u64,
+    /// Lines with a reported code.
     pub lines_with_codes: u64,
+    /// Codes found.
     pub events: u64,
 }
 
+/// Events in one category.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct CategoryReport {
+    /// The category's name (`error`, `transient`, …).
     pub category: String,
+    /// Codes found in it.
     pub events: u64,
+    /// Its share of all events, 0-1.
     pub share: f64,
 }
 
+/// A line in an input, so a reader can jump to it (`PATH:LINE`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct LineRef {
+    /// The input's path as given, or `-`.
     pub source: String,
     /// Index into `inputs`.
     pub input: u32,
+    /// 1-based line number within that input.
     pub line: u64,
 }
 
+/// How often one close reason was given.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ReasonCount {
+    /// The reason as the log printed it.
     pub reason: String,
+    /// Occurrences.
     pub count: u64,
 }
 
+/// Everything known about one code across the inputs.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct CodeReport {
+    /// The close code (invalid numbers are kept).
     pub code: u32,
+    /// Its registered name, or its range's name.
     pub name: String,
+    /// Its category.
     pub category: String,
+    /// The lines reported this code as refused on the wire.
     pub rejected: bool,
+    /// Occurrences.
     pub count: u64,
+    /// Share of all events, 0-1.
     pub share: f64,
+    /// Where it first appeared.
     pub first_line: LineRef,
+    /// Where it last appeared.
     pub last_line: LineRef,
+    /// The earliest dated occurrence, RFC 3339 UTC.
     pub first_time: Option<String>,
+    /// The latest dated occurrence, RFC 3339 UTC.
     pub last_time: Option<String>,
     /// Most frequent first.
     pub reasons: Vec<ReasonCount>,
+    /// Occurrences whose reason was beyond the cap of distinct reasons kept.
     pub other_reasons: u64,
 }
 
+/// Close events per time bucket, so a burst stands out.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct TimelineReport {
+    /// Width of each bucket.
     pub bucket_seconds: i64,
+    /// Buckets that hold events, oldest first.
     pub buckets: Vec<BucketReport>,
 }
 
+/// One bucket of the timeline.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct BucketReport {
+    /// Its start, RFC 3339 UTC.
     pub start: String,
+    /// Its start, Unix seconds.
     pub start_unix: i64,
+    /// Close events in it.
     pub events: u64,
 }
 
@@ -413,9 +459,9 @@ fn write_text(summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result
             paint(category, category.as_str()),
             group(s.count),
             s.count as f64 * 100.0 / events as f64,
-            summary.input_name(s.first.input),
+            sanitize(summary.input_name(s.first.input)),
             s.first.line,
-            summary.input_name(s.last.input),
+            sanitize(summary.input_name(s.last.input)),
             s.last.line,
         )?;
         let reasons = s.top_reasons();
@@ -463,7 +509,7 @@ fn write_inputs(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
             human_bytes(i.bytes),
             group(i.lines_with_codes),
             group(i.events),
-            i.name
+            sanitize(&i.name)
         )?;
     }
     Ok(())
@@ -605,10 +651,19 @@ fn label(s: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// Text from a log for the terminal: control characters become `?`.
+/// Text from a log (or a file name, or a merged summary) for the terminal:
+/// control characters, which start escape sequences, and the invisible
+/// bidirectional controls, which reorder what is shown, become `?`.
 fn sanitize(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
+        .map(|c| {
+            let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi || c == '\u{2028}' || c == '\u{2029}' {
+                '?'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

@@ -13,14 +13,15 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cli::{Config, Mode};
+use crate::decompress::is_compressed;
 use crate::error::Error;
 use crate::extract::Extractor;
 use crate::filter::Filter;
 use crate::gate::{Gate, Trip};
-use crate::input::{Chunk, LineBatcher, Source, DEFAULT_BUFFER, DEFAULT_MAX_LINE};
+use crate::input::{Chunk, LineBatcher, Source, DEFAULT_BUFFER};
 use crate::printer::{Format, Printer};
 use crate::report;
-use crate::scan::{count_lines, Fork, Scanned, Scanner, Sink, Tee};
+use crate::scan::{count_lines, Fork, PartTooLarge, Scanned, Scanner, Sink, Tee};
 use crate::summary::Summary;
 
 /// How a run ended.
@@ -49,6 +50,23 @@ impl Outcome {
 }
 
 /// Runs `config` writing to `out`; soft errors go to `report`.
+///
+/// This is the whole tool minus argument parsing and the exit status, so
+/// another program can run it on its own inputs and writer:
+///
+/// ```
+/// use clap::Parser;
+/// use wscode_annotate::cli::{Args, Config, Environment};
+///
+/// let args = Args::parse_from(["wscode-annotate", "-o", "fixtures/sample.log"]);
+/// let config = Config::new(args, &Environment::default());
+/// let mut out = Vec::new();
+/// let outcome = wscode_annotate::run(&config, &mut out, &mut |e| eprintln!("{e}")).unwrap();
+/// assert_eq!(outcome.exit_code(), 0);
+/// let text = String::from_utf8(out).unwrap();
+/// assert_eq!(text.lines().count(), 13);
+/// assert!(text.lines().all(|l| l.contains(" ⟪ws ")));
+/// ```
 pub fn run<W: Write>(
     config: &Config,
     out: W,
@@ -58,9 +76,6 @@ pub fn run<W: Write>(
         return Err(Error::Usage(
             "--format github prints one command per line with a close code; use it without --summary".into(),
         ));
-    }
-    if config.mode == Mode::Annotate && config.only_matching && config.format != Format::Text {
-        // -o only changes text output; JSON and GitHub print matches only anyway.
     }
     let extractor = Extractor::new(&config.patterns)?;
     let pool = match config.threads {
@@ -72,6 +87,8 @@ pub fn run<W: Write>(
         filter: &config.filter,
         gate: config.gate.clone(),
         pool: pool.as_ref(),
+        search_zip: config.search_zip,
+        max_line: config.max_line,
     };
     match config.mode {
         Mode::Annotate => annotate_all(config, &ctx, out, report),
@@ -85,6 +102,10 @@ struct Context<'a> {
     filter: &'a Filter,
     gate: Option<Arc<Gate>>,
     pool: Option<&'a rayon::ThreadPool>,
+    /// `-z`: decompress stdin too when it is compressed.
+    search_zip: bool,
+    /// Longest line kept whole.
+    max_line: usize,
 }
 
 /// Which side failed: the input (report it, go on) or the output (stop).
@@ -107,9 +128,15 @@ fn annotate_all<W: Write>(
         let name = source.name();
         sink.0.set_source(&name);
         sink.1.start_input(index as u32, &name);
+        // A long line is noted as soon as it is seen: a live stream may
+        // never end.
+        let passed_through = sink.0.wants_passthrough();
+        let mut note = |line| {
+            report(&long_line_note(source, line, ctx.max_line, passed_through));
+        };
         let result = match &ctx.gate {
-            Some(_) => stream_source(source, ctx, &mut sink),
-            None => stream_source(source, ctx, &mut sink.0),
+            Some(_) => stream_source(source, ctx, &mut sink, &mut note),
+            None => stream_source(source, ctx, &mut sink.0, &mut note),
         };
         match result {
             Ok(_) => {}
@@ -144,7 +171,7 @@ fn summarize_all<W: Write>(
     // Inputs are summarised in parallel (each large file also in chunks);
     // errors are reported afterwards, in input order.
     let summarize = |(index, source): (usize, &Source)| summarize_source(index as u32, source, ctx);
-    let results: Vec<Result<Summary, Error>> = match ctx.pool {
+    let results: Vec<Result<(Summary, Option<u64>), Error>> = match ctx.pool {
         Some(pool) => pool.install(|| {
             config
                 .inputs
@@ -159,7 +186,12 @@ fn summarize_all<W: Write>(
     let mut total = Summary::default();
     for (index, (result, source)) in results.into_iter().zip(&config.inputs).enumerate() {
         match result {
-            Ok(summary) => total += summary,
+            Ok((summary, long_line)) => {
+                if let Some(line) = long_line {
+                    report(&long_line_note(source, line, ctx.max_line, false));
+                }
+                total += summary;
+            }
             Err(e) => {
                 report(&e);
                 outcome.errored = true;
@@ -182,9 +214,27 @@ fn summarize_all<W: Write>(
 /// Below this size a file is not worth splitting into chunks.
 const CHUNK_MIN: u64 = 4 * 1024 * 1024;
 
+/// The note for an input's first line longer than the limit.
+fn long_line_note(source: &Source, line: u64, limit: usize, passed_through: bool) -> Error {
+    Error::LongLine {
+        path: match source {
+            Source::Stdin => "-".into(),
+            Source::File(p) => p.clone(),
+        },
+        line,
+        limit,
+        passed_through,
+    }
+}
+
 /// Summarises one input: a large regular file in line-aligned chunks on all
-/// threads, anything else as a stream.
-fn summarize_source(index: u32, source: &Source, ctx: &Context<'_>) -> Result<Summary, Error> {
+/// threads, anything else as a stream. Also gives the number of the first
+/// line longer than the limit, if any.
+fn summarize_source(
+    index: u32,
+    source: &Source,
+    ctx: &Context<'_>,
+) -> Result<(Summary, Option<u64>), Error> {
     let name = source.name();
     let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
     if let (Source::File(path), Some(pool)) = (source, ctx.pool) {
@@ -192,11 +242,12 @@ fn summarize_source(index: u32, source: &Source, ctx: &Context<'_>) -> Result<Su
             path: path.clone(),
             source: e,
         };
-        // Only a large regular file is split; FIFOs, /dev/stdin and errors
+        // Only a large, uncompressed regular file is split; FIFOs, /dev/stdin,
+        // compressed files and errors
         // take the streaming path (which reports errors itself).
         let meta = std::fs::metadata(path)
             .ok()
-            .filter(|m| m.is_file() && m.len() >= CHUNK_MIN);
+            .filter(|m| m.is_file() && m.len() >= CHUNK_MIN && !is_compressed(path));
         if let Some(meta) = meta {
             let file = File::open(path).map_err(input_error)?;
             let len = meta.len();
@@ -210,7 +261,11 @@ fn summarize_source(index: u32, source: &Source, ctx: &Context<'_>) -> Result<Su
                             let mut part = summary.fork();
                             let mut f = File::open(path)?;
                             f.seek(SeekFrom::Start(w[0]))?;
-                            let batcher = LineBatcher::new(f.take(w[1] - w[0]));
+                            let batcher = LineBatcher::with_limits(
+                                f.take(w[1] - w[0]),
+                                DEFAULT_BUFFER,
+                                ctx.max_line,
+                            );
                             let scanned =
                                 scan_batches(batcher, ctx.extractor, ctx.filter, &mut part, None)
                                     .map_err(|e| match e {
@@ -221,21 +276,25 @@ fn summarize_source(index: u32, source: &Source, ctx: &Context<'_>) -> Result<Su
                         .collect()
                 });
                 let mut lines_before = 0;
+                let mut long_line = None;
                 for chunk in chunks {
                     let (mut part, scanned) = chunk.map_err(input_error)?;
                     part.shift_lines(lines_before);
+                    if long_line.is_none() {
+                        long_line = scanned.first_long_line.map(|l| l + lines_before);
+                    }
                     lines_before += scanned.lines;
                     part.add_scanned(scanned.lines, scanned.bytes);
                     summary += part;
                 }
-                return Ok(summary);
+                return Ok((summary, long_line));
             }
         }
     }
-    match stream_source(source, ctx, &mut summary) {
+    match stream_source(source, ctx, &mut summary, &mut |_| {}) {
         Ok(scanned) => {
             summary.add_scanned(scanned.lines, scanned.bytes);
-            Ok(summary)
+            Ok((summary, scanned.first_long_line))
         }
         Err(Failure::Input(e)) => Err(e),
         Err(Failure::Output(e)) => Err(Error::Output(e)),
@@ -271,31 +330,39 @@ fn chunk_bounds(file: &File, len: u64, parts: u64) -> io::Result<Vec<u64>> {
     Ok(bounds)
 }
 
-/// Streams one input through `sink`.
+/// Streams one input through `sink`; `on_long_line` hears of the first line
+/// longer than the limit when it arrives.
 fn stream_source<S: Fork>(
     source: &Source,
     ctx: &Context<'_>,
     sink: &mut S,
+    on_long_line: &mut dyn FnMut(u64),
 ) -> Result<Scanned, Failure> {
-    let reader = source.open().map_err(Failure::Input)?;
+    let reader = source.open_with(ctx.search_zip).map_err(Failure::Input)?;
     let buffer = if ctx.pool.is_some() {
         PARALLEL_BUFFER
     } else {
         DEFAULT_BUFFER
     };
-    let batcher = LineBatcher::with_limits(reader, buffer, DEFAULT_MAX_LINE);
-    scan_batches(batcher, ctx.extractor, ctx.filter, sink, ctx.pool).map_err(
-        |failure| match failure {
-            ScanError::Read(e) => {
-                let path = match source {
-                    Source::Stdin => "-".into(),
-                    Source::File(p) => p.clone(),
-                };
-                Failure::Input(Error::Input { path, source: e })
-            }
-            ScanError::Write(e) => Failure::Output(e),
-        },
+    let batcher = LineBatcher::with_limits(reader, buffer, ctx.max_line);
+    scan_batches_noting(
+        batcher,
+        ctx.extractor,
+        ctx.filter,
+        sink,
+        ctx.pool,
+        on_long_line,
     )
+    .map_err(|failure| match failure {
+        ScanError::Read(e) => {
+            let path = match source {
+                Source::Stdin => "-".into(),
+                Source::File(p) => p.clone(),
+            };
+            Failure::Input(Error::Input { path, source: e })
+        }
+        ScanError::Write(e) => Failure::Output(e),
+    })
 }
 
 /// Why [`scan_batches`] stopped early.
@@ -320,11 +387,25 @@ const PARALLEL_MIN: usize = 128 * 1024;
 /// threads, each into its own part of the sink ([`Fork`]); the parts are
 /// joined in order, so the result is the same as a one-thread scan.
 pub fn scan_batches<R: Read, S: Fork>(
+    batcher: LineBatcher<R>,
+    extractor: &Extractor,
+    filter: &Filter,
+    sink: &mut S,
+    pool: Option<&rayon::ThreadPool>,
+) -> Result<Scanned, ScanError> {
+    scan_batches_noting(batcher, extractor, filter, sink, pool, &mut |_| {})
+}
+
+/// [`scan_batches`], calling `on_long_line` with the line's number when the
+/// first line longer than the batcher's limit starts to arrive (it is also
+/// in [`Scanned::first_long_line`] at the end).
+pub fn scan_batches_noting<R: Read, S: Fork>(
     mut batcher: LineBatcher<R>,
     extractor: &Extractor,
     filter: &Filter,
     sink: &mut S,
     pool: Option<&rayon::ThreadPool>,
+    on_long_line: &mut dyn FnMut(u64),
 ) -> Result<Scanned, ScanError> {
     let mut scanner = Scanner::new(extractor, filter);
     loop {
@@ -345,7 +426,14 @@ pub fn scan_batches<R: Read, S: Fork>(
                 scan_parallel(lines, pool, &mut scanner, extractor, filter, sink)
             }
             (Chunk::Lines(lines), _) => scanner.scan_lines(lines, sink),
-            (Chunk::Piece(piece), _) => scanner.scan_piece(piece, sink),
+            (Chunk::Piece(piece), _) => {
+                let first = scanner.first_long_line().is_none();
+                let result = scanner.scan_piece(piece, sink);
+                if let (true, Some(line)) = (first, scanner.first_long_line()) {
+                    on_long_line(line);
+                }
+                result
+            }
         }
         .map_err(ScanError::Write)?;
         sink.flush().map_err(ScanError::Write)?;
@@ -354,6 +442,7 @@ pub fn scan_batches<R: Read, S: Fork>(
     Ok(Scanned {
         lines: scanner.lines(),
         bytes: scanner.bytes(),
+        first_long_line: scanner.first_long_line(),
     })
 }
 
@@ -368,7 +457,8 @@ fn scan_parallel<S: Fork>(
 ) -> io::Result<()> {
     let parts = split_at_lines(lines, pool.current_num_threads() * 2);
     let numbered = sink.wants_line_numbers();
-    // Each part's first line number: the lines before it (only when wanted).
+    // Each part's first line number: the lines before it (counted up front
+    // only when the sink needs them; otherwise the workers count).
     let mut starts = Vec::with_capacity(parts.len());
     let mut seen = scanner.lines();
     for part in &parts {
@@ -382,19 +472,32 @@ fn scan_parallel<S: Fork>(
         .zip(starts)
         .map(|(part, start)| (part, start, sink.fork()))
         .collect();
-    let done: Vec<io::Result<S::Part>> = pool.install(|| {
+    let done: Vec<io::Result<(S::Part, u64)>> = pool.install(|| {
         jobs.into_par_iter()
             .map(|(part, start, mut out)| {
                 let mut worker = Scanner::starting_after(extractor, filter, start);
                 worker.scan_lines(part, &mut out)?;
-                Ok(out)
+                Ok((out, worker.lines() - start))
             })
             .collect()
     });
-    for part in done {
-        sink.join(part?)?;
+    if done
+        .iter()
+        .any(|part| part.as_ref().is_err_and(PartTooLarge::is))
+    {
+        // Too much output to hold (a line with thousands of codes, in
+        // JSON): nothing of this batch is written yet, so scan it again on
+        // this thread, writing as it goes.
+        drop(done);
+        return scanner.scan_lines(lines, sink);
     }
-    scanner.advance(seen - scanner.lines(), lines.len() as u64);
+    let mut counted = 0;
+    for part in done {
+        let (part, lines) = part?;
+        counted += lines;
+        sink.join(part)?;
+    }
+    scanner.advance(counted, lines.len() as u64);
     Ok(())
 }
 
@@ -415,4 +518,41 @@ fn split_at_lines(lines: &[u8], n: usize) -> Vec<&[u8]> {
         rest = tail;
     }
     parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::printer::{Format, Printer, PART_BUDGET};
+
+    fn json_of(input: &[u8], pool: Option<&rayon::ThreadPool>) -> Vec<u8> {
+        let extractor = Extractor::new(&[]).unwrap();
+        let mut printer = Printer::new(Vec::new(), Format::Json, false, false);
+        let batcher = LineBatcher::with_limits(input, PARALLEL_BUFFER, 1 << 22);
+        scan_batches(batcher, &extractor, &Filter::default(), &mut printer, pool).unwrap();
+        printer.into_inner()
+    }
+
+    #[test]
+    fn a_batch_whose_output_is_too_large_to_hold_is_scanned_on_one_thread() {
+        // JSON repeats a line for each code on it: 100 codes a line make
+        // far more output than input, more than the parts may hold.
+        let mut line = b"ws closed".to_vec();
+        for code in 1000..1100 {
+            line.extend_from_slice(format!(" close_code={code}").as_bytes());
+        }
+        line.push(b'\n');
+        let input = line.repeat(100);
+        assert!(input.len() >= PARALLEL_MIN);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let one = json_of(&input, None);
+        assert!(one.len() > PART_BUDGET, "the test needs more output");
+        assert!(json_of(&input, Some(&pool)) == one);
+        // A batch whose output fits is still split, with the same result.
+        let light = b"websocket: close 1006 (abnormal closure)\nplain line\n".repeat(5000);
+        assert_eq!(json_of(&light, Some(&pool)), json_of(&light, None));
+    }
 }

@@ -55,6 +55,26 @@ pub trait Fork: Sink {
     fn join(&mut self, part: Self::Part) -> io::Result<()>;
 }
 
+/// The error a part of a batch scanned in parallel gives when its output
+/// would take too much memory; the batch is then scanned on one thread.
+#[derive(Debug)]
+pub struct PartTooLarge;
+
+impl std::fmt::Display for PartTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a part's output is over its memory budget")
+    }
+}
+
+impl std::error::Error for PartTooLarge {}
+
+impl PartTooLarge {
+    /// Whether `e` is this error.
+    pub fn is(e: &io::Error) -> bool {
+        e.get_ref().is_some_and(|inner| inner.is::<PartTooLarge>())
+    }
+}
+
 /// Two sinks fed from one scan: annotate mode's printer and the counts a
 /// `--fail-on` gate needs.
 pub struct Tee<A, B>(pub A, pub B);
@@ -105,10 +125,18 @@ impl<A: Fork, B: Fork> Fork for Tee<A, B> {
 /// How much of an input a scan read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Scanned {
-    /// Lines (counted only for sinks that want line numbers).
+    /// Lines (a last line without a newline counts).
     pub lines: u64,
+    /// Bytes, line endings included.
     pub bytes: u64,
+    /// The number of the first line longer than the batcher's limit.
+    pub first_long_line: Option<u64>,
 }
+
+/// Bytes at the end of one piece of a long line that are scanned again with
+/// the start of the next, so a close code that spans the boundary between
+/// two pieces is still found.
+pub const OVERLAP: usize = 256;
 
 /// State for one input.
 pub struct Scanner<'a> {
@@ -122,6 +150,11 @@ pub struct Scanner<'a> {
     /// Findings of the line whose pieces are being handed out (a line longer
     /// than the batcher's limit), reported when its end arrives.
     long_line: Option<Vec<Finding>>,
+    /// The last [`OVERLAP`] bytes of the long line so far: scanned again with
+    /// the next piece, and how the line's end is checked for the marker.
+    carry: Vec<u8>,
+    /// The number of the first line of this input that came in pieces.
+    first_long_line: Option<u64>,
 }
 
 impl<'a> Scanner<'a> {
@@ -134,7 +167,15 @@ impl<'a> Scanner<'a> {
             bytes: 0,
             findings: Vec::new(),
             long_line: None,
+            carry: Vec::new(),
+            first_long_line: None,
         }
+    }
+
+    /// The number of the first line of this input that was longer than the
+    /// batcher's limit (handed out in pieces), if any.
+    pub fn first_long_line(&self) -> Option<u64> {
+        self.first_long_line
     }
 
     /// A scanner for part of a batch whose first line is line `lines + 1`.
@@ -156,8 +197,7 @@ impl<'a> Scanner<'a> {
         self.bytes += bytes;
     }
 
-    /// Lines scanned so far (a last line without a newline counts); kept
-    /// only for sinks that want line numbers.
+    /// Lines scanned so far (a last line without a newline counts).
     pub fn lines(&self) -> u64 {
         self.lines
     }
@@ -212,52 +252,119 @@ impl<'a> Scanner<'a> {
         if passthrough {
             sink.passthrough(&chunk[done..])?;
         }
-        if numbers {
-            self.lines += count_lines(&chunk[counted..]);
-        }
+        // Counted for every sink: messages about an input name the line.
+        self.lines += count_lines(&chunk[counted..]);
         Ok(())
     }
 
     /// Scans a piece of a line too long to keep whole: it passes through at
-    /// once; its codes are reported when the line ends.
+    /// once; its codes are reported when the line ends. Each piece is scanned
+    /// as a window of its own, and the seam between two pieces (the last
+    /// [`OVERLAP`] bytes of one and the first of the next) once more, so a
+    /// code cut in two by the boundary is found.
     pub fn scan_piece<S: Sink>(&mut self, piece: &[u8], sink: &mut S) -> io::Result<()> {
         self.bytes += piece.len() as u64;
-        let mut found = Vec::new();
-        if self.extractor.next_candidate(piece, 0).is_some() {
-            self.extractor.extract(piece, &mut found);
-            self.filter.retain(&mut found);
-        }
-        let pending = self.long_line.get_or_insert_with(Vec::new);
-        for mut f in found {
-            if pending.iter().all(|p| p.code != f.code) {
-                // Spans point into this piece, which is gone once written.
-                f.span = 0..0;
-                f.reason = None;
-                pending.push(f);
+        let (mut pending, first) = match self.long_line.take() {
+            Some(pending) => (pending, false),
+            None => {
+                self.first_long_line.get_or_insert(self.lines + 1);
+                self.carry.clear();
+                (Vec::new(), true)
             }
-        }
+        };
+        let edges = Edges {
+            cut_start: !first,
+            cut_end: true,
+        };
+        self.find_in_window(piece, edges, &mut pending, true);
+        self.find_in_seam(piece, &mut pending);
+        keep_tail(&mut self.carry, piece);
+        self.long_line = Some(pending);
         if sink.wants_passthrough() {
             sink.passthrough(piece)?;
         }
         Ok(())
     }
 
+    /// Adds the codes in `window` not yet in `pending`. A code touching an
+    /// edge where the window cuts the line may be cut itself (`close 10|06`)
+    /// and is left to the window across that edge. With `drop_spans`,
+    /// spans and reasons are dropped: they point into a window that is gone
+    /// once written.
+    fn find_in_window(
+        &mut self,
+        window: &[u8],
+        edges: Edges,
+        pending: &mut Vec<Finding>,
+        drop_spans: bool,
+    ) {
+        if self.extractor.next_candidate(window, 0).is_none() {
+            return;
+        }
+        self.findings.clear();
+        self.extractor.extract(window, &mut self.findings);
+        self.filter.retain(&mut self.findings);
+        self.findings.retain(|f| {
+            !(edges.cut_start && f.span.start == 0 || edges.cut_end && f.span.end >= window.len())
+        });
+        for f in self.findings.drain(..) {
+            if pending.iter().all(|p| p.code != f.code) {
+                let mut f = f;
+                if drop_spans {
+                    f.span = 0..0;
+                    f.reason = None;
+                }
+                pending.push(f);
+            }
+        }
+    }
+
+    /// Scans the seam between the carried end of the previous piece and the
+    /// start of `next`.
+    fn find_in_seam(&mut self, next: &[u8], pending: &mut Vec<Finding>) {
+        if self.carry.is_empty() {
+            return;
+        }
+        // Start the window at a word boundary, so a number or name cut by
+        // the window's edge is not read as a shorter one.
+        let from = self.carry.iter().position(|b| !b.is_ascii_alphanumeric());
+        let mut seam = self.carry[from.unwrap_or(0)..].to_vec();
+        seam.extend_from_slice(&next[..next.len().min(OVERLAP)]);
+        let edges = Edges {
+            cut_start: from.is_none(),
+            cut_end: next.len() > OVERLAP,
+        };
+        self.find_in_window(&seam, edges, pending, true);
+    }
+
     /// The end of a long line (its last bytes and ending) has arrived.
     fn finish_long_line<S: Sink>(&mut self, tail: &[u8], sink: &mut S) -> io::Result<()> {
         let mut pending = self.long_line.take().unwrap_or_default();
         let (text, ending) = split_ending(tail);
-        if self.extractor.next_candidate(text, 0).is_some() {
-            let mut found = Vec::new();
-            self.extractor.extract(text, &mut found);
-            self.filter.retain(&mut found);
-            for f in found {
-                if pending.iter().all(|p| p.code != f.code) {
-                    pending.push(f);
-                }
+        // The tail's own findings keep their spans: they point into `text`,
+        // the part of the line handed to the sink.
+        let mut own = Vec::new();
+        let edges = Edges {
+            cut_start: true,
+            cut_end: false,
+        };
+        self.find_in_window(text, edges, &mut own, false);
+        self.find_in_seam(text, &mut pending);
+        for f in own {
+            if let Some(i) = pending.iter().position(|p| p.code == f.code) {
+                pending[i] = f;
+            } else {
+                pending.push(f);
             }
         }
         self.lines += 1;
-        if pending.is_empty() && !(sink.wants_passthrough() && needs_marker(tail)) {
+        keep_tail(&mut self.carry, text);
+        // Whether the whole line would lose text to the strip pattern cannot
+        // be told from its last piece: a line that ends like an annotation
+        // (in `⟫`) gets the marker, which stripping removes exactly.
+        let marker = sink.wants_passthrough() && ends_like_annotation(&self.carry);
+        self.carry.clear();
+        if pending.is_empty() && !marker {
             if sink.wants_passthrough() {
                 sink.passthrough(tail)?;
             }
@@ -280,6 +387,34 @@ impl<'a> Scanner<'a> {
         }
         Ok(())
     }
+}
+
+/// Which edges of a window of a long line cut the line (rather than being
+/// its start or end).
+#[derive(Clone, Copy)]
+struct Edges {
+    cut_start: bool,
+    cut_end: bool,
+}
+
+/// Keeps the last [`OVERLAP`] bytes of `carry` followed by `more`.
+fn keep_tail(carry: &mut Vec<u8>, more: &[u8]) {
+    if more.len() >= OVERLAP {
+        carry.clear();
+        carry.extend_from_slice(&more[more.len() - OVERLAP..]);
+    } else {
+        carry.extend_from_slice(more);
+        if carry.len() > OVERLAP {
+            carry.drain(..carry.len() - OVERLAP);
+        }
+    }
+}
+
+/// True when text (without its `\n`) ends in `⟫` or `⟫\r`: the end the
+/// strip pattern needs.
+fn ends_like_annotation(text: &[u8]) -> bool {
+    let text = text.strip_suffix(b"\r").unwrap_or(text);
+    text.ends_with(crate::annotate::CLOSE.as_bytes())
 }
 
 /// True when a line without findings (given with its ending) would lose

@@ -39,7 +39,9 @@ pub const BUCKET_LADDER: [i64; 9] = [
 /// A line in one of the inputs: inputs in command-line order, then lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
+    /// Index of the input, in command-line order.
     pub input: u32,
+    /// 1-based line number within the input.
     pub line: u64,
 }
 
@@ -47,18 +49,26 @@ pub struct Location {
 /// rejected on the wire (which makes it `invalid`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CodeKey {
+    /// The close code (invalid numbers are kept).
     pub code: u32,
+    /// The line reported it as refused on the wire.
     pub rejected: bool,
 }
 
 /// Everything counted about one code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeStats {
+    /// Occurrences.
     pub count: u64,
+    /// Where it first appeared.
     pub first: Location,
+    /// Where it last appeared.
     pub last: Location,
+    /// The earliest dated occurrence, Unix seconds.
     pub first_time: Option<i64>,
+    /// The latest dated occurrence, Unix seconds.
     pub last_time: Option<i64>,
+    /// Close reason → occurrences, at most [`MAX_REASONS`] distinct ones.
     pub reasons: BTreeMap<String, u64>,
     /// Occurrences whose reason was dropped by the [`MAX_REASONS`] cap.
     pub other_reasons: u64,
@@ -128,6 +138,7 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// width growing along [`BUCKET_LADDER`] so at most [`MAX_BUCKETS`] are kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Timeline {
+    /// Seconds per bucket.
     pub width: i64,
     /// Bucket start (Unix seconds) → events.
     pub buckets: BTreeMap<i64, u64>,
@@ -192,19 +203,53 @@ impl Timeline {
 /// Counts for one input.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InputStats {
+    /// The path as given, or `-`.
     pub name: String,
+    /// Lines scanned.
     pub lines: u64,
+    /// Bytes scanned (after decompression).
     pub bytes: u64,
+    /// Lines with a reported code.
     pub lines_with_codes: u64,
+    /// Codes found.
     pub events: u64,
 }
 
 /// The summary of one or more inputs; see the module documentation.
+///
+/// One per input, worker or machine, merged with `+=`:
+///
+/// ```
+/// use wscode_annotate::extract::Extractor;
+/// use wscode_annotate::filter::Filter;
+/// use wscode_annotate::scan::Scanner;
+/// use wscode_annotate::summary::Summary;
+///
+/// let extractor = Extractor::new(&[]).unwrap();
+/// let filter = Filter::default();
+/// let logs = [
+///     ("node1.log", "websocket: close 1006 (abnormal closure)\n"),
+///     ("node2.log", "plain line\nws closed close_code=1006 reason=\"idle\"\n"),
+/// ];
+/// let mut total = Summary::default();
+/// for (i, (name, text)) in logs.iter().enumerate() {
+///     let mut part = Summary::for_input(i as u32, name, None);
+///     let mut scanner = Scanner::new(&extractor, &filter);
+///     scanner.scan_lines(text.as_bytes(), &mut part).unwrap();
+///     scanner.finish(&mut part).unwrap();
+///     part.add_scanned(scanner.lines(), scanner.bytes());
+///     total += part;
+/// }
+/// assert_eq!((total.lines(), total.events()), (3, 2));
+/// assert_eq!(total.input_name(1), "node2.log");
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
     /// Per input, by index in command-line order.
     pub inputs: BTreeMap<u32, InputStats>,
+    /// Per code, and whether it was rejected.
     pub codes: BTreeMap<CodeKey, CodeStats>,
+    /// Close events over time.
     pub timeline: Timeline,
     /// Lines that matched each `--fail-on` rule, in rule order.
     pub gate_hits: Vec<u64>,

@@ -28,7 +28,9 @@ use crate::registry::{self, Category, Entry, Reconnect, TableCode, TableInfo};
 /// A table shipped with the tool, selectable by name.
 #[derive(Clone, Copy, Debug)]
 pub struct Bundled {
+    /// The name `--codes` selects it by.
     pub name: &'static str,
+    /// The table, as TOML.
     pub text: &'static str,
 }
 
@@ -64,14 +66,18 @@ pub struct Table {
     pub name: String,
     /// Where its codes and meanings come from.
     pub source: String,
+    /// Bundled, or the file it was read from.
     pub origin: Origin,
+    /// Its codes, in the file's order.
     pub codes: Vec<TableEntry>,
 }
 
 /// Where a table was read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
+    /// Shipped with the tool.
     Bundled,
+    /// Read from this file.
     File(PathBuf),
 }
 
@@ -87,11 +93,17 @@ impl fmt::Display for Origin {
 /// One code of a table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableEntry {
+    /// The close code, 1000-4999.
     pub code: u16,
+    /// Its name in the service's own words.
     pub name: String,
+    /// What kind of event it is.
     pub category: Category,
+    /// What happened.
     pub meaning: String,
+    /// What to do.
     pub recovery: String,
+    /// Whether, and how, to reconnect.
     pub reconnect: Reconnect,
     /// Given, or derived from the meaning.
     pub hint: String,
@@ -136,17 +148,39 @@ pub enum TableError {
     /// The table is malformed or breaks a rule.
     #[error("{file}:{line}:{column}: {message}")]
     Invalid {
+        /// The file, as given.
         file: String,
+        /// 1-based line of the mistake.
         line: usize,
+        /// 1-based column, in characters.
         column: usize,
+        /// What is wrong and how to fix it.
         message: String,
     },
     /// The file could not be read.
     #[error("code table {}: {}", .path.display(), describe_io(.source))]
-    Read { path: PathBuf, source: io::Error },
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// The file is larger than any code table.
+    #[error("code table {}: larger than {} MiB, far more than a table of every close code needs; is it the right file?", .path.display(), .limit >> 20)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The largest size read, in bytes.
+        limit: u64,
+    },
     /// `--codes NAME` names no bundled table.
     #[error("no bundled code table '{name}' (bundled: {known}); for a file, give its path, e.g. ./{name}.toml")]
-    Unknown { name: String, known: String },
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The bundled names, comma-separated.
+        known: String,
+    },
 }
 
 fn describe_io(err: &io::Error) -> String {
@@ -164,7 +198,9 @@ fn describe_io(err: &io::Error) -> String {
 /// The format of a table file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableFormat {
+    /// TOML (`.toml`, or anything not JSON).
     Toml,
+    /// JSON (`.json`, or text starting with `{`).
     Json,
 }
 
@@ -208,10 +244,7 @@ pub fn load(spec: &TableSpec) -> Result<Table, TableError> {
                 .join(", "),
         }),
         TableSpec::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| TableError::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let text = read_limited(path)?;
             let format = TableFormat::detect(path, &text);
             parse(
                 &text,
@@ -221,6 +254,33 @@ pub fn load(spec: &TableSpec) -> Result<Table, TableError> {
             )
         }
     }
+}
+
+/// The largest table file read. Every code 1000-4999 with the longest text
+/// allowed fits in a few MiB; a larger file is the wrong file (or a device
+/// that never ends, like `/dev/zero`).
+pub const MAX_TABLE_BYTES: u64 = 16 << 20;
+
+/// Reads a table file of at most [`MAX_TABLE_BYTES`] as UTF-8 text. Pipes
+/// (`--codes <(...)`) work; a bigger input is refused without reading on.
+fn read_limited(path: &Path) -> Result<String, TableError> {
+    use std::io::Read;
+    let read_error = |source| TableError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TABLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_TABLE_BYTES {
+        return Err(TableError::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_TABLE_BYTES,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| read_error(io::Error::new(io::ErrorKind::InvalidData, e)))
 }
 
 /// A bundled table by name, parsed.
@@ -499,10 +559,7 @@ impl<'de, const MAX: usize> Deserialize<'de> for Text<MAX> {
         if text.is_empty() {
             return Err(de::Error::custom("empty text: write something here"));
         }
-        if let Some(c) = text
-            .chars()
-            .find(|&c| c.is_control() || c == '⟪' || c == '⟫' || c == '\u{2028}' || c == '\u{2029}')
-        {
+        if let Some(c) = text.chars().find(|&c| unsafe_in_text(c)) {
             return Err(de::Error::custom(format!(
                 "text has the character {c:?}, which would break annotations and terminals"
             )));
@@ -515,6 +572,25 @@ impl<'de, const MAX: usize> Deserialize<'de> for Text<MAX> {
         }
         Ok(Text(text))
     }
+}
+
+/// Characters a table's text may not hold: controls (C0, DEL, C1: terminal
+/// escape sequences start with them), the annotation's brackets, line
+/// separators, and the invisible bidirectional controls that reorder what a
+/// terminal shows.
+fn unsafe_in_text(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '⟪' | '⟫'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// A table's name: lower-case letters, digits and `-`, for `--codes NAME`.

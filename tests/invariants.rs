@@ -196,3 +196,80 @@ proptest! {
         prop_assert!(one["events"].as_u64().unwrap() > 0);
     }
 }
+
+/// `--summary --format json` of `input` scanned with `pool`, as a value.
+fn summary_of(input: &[u8], step: usize, pool: Option<&rayon::ThreadPool>) -> serde_json::Value {
+    use wscode_annotate::summary::Summary;
+    let extractor = Extractor::new(&[]).unwrap();
+    let mut summary = Summary::for_input(0, "-", None);
+    let batcher = LineBatcher::with_limits(Trickle { data: input, step }, 64 * 1024, 1 << 20);
+    let scanned =
+        scan_batches(batcher, &extractor, &Filter::default(), &mut summary, pool).unwrap();
+    summary.add_scanned(scanned.lines, scanned.bytes);
+    let mut out = Vec::new();
+    wscode_annotate::report::write_as(&summary, Format::Json, false, &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The summary is the per-line JSON output aggregated: the same events,
+    /// lines with codes, counts per code, first and last lines and reasons;
+    /// and it does not depend on how the input was read or on threads.
+    #[test]
+    fn the_summary_equals_the_per_line_json_aggregated(input in log_bytes(), step in 1usize..64, copies in 1usize..40) {
+        let input = input.repeat(copies);
+        let summary = summary_of(&input, 4096, None);
+        let json = annotate(&input, Format::Json, 4096, 64 * 1024);
+        let records: Vec<serde_json::Value> = std::str::from_utf8(&json)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        prop_assert_eq!(summary["events"].as_u64(), Some(records.len() as u64));
+        let lines: std::collections::BTreeSet<u64> =
+            records.iter().map(|r| r["line_number"].as_u64().unwrap()).collect();
+        prop_assert_eq!(summary["lines_with_codes"].as_u64(), Some(lines.len() as u64));
+        // Per code: count, first and last line, reasons.
+        type PerCode = (u64, u64, u64, std::collections::BTreeMap<String, u64>);
+        let mut per_code: std::collections::BTreeMap<(u64, bool), PerCode> = Default::default();
+        for r in &records {
+            let key = (r["code"].as_u64().unwrap(), r["rejected"].as_bool().unwrap());
+            let line = r["line_number"].as_u64().unwrap();
+            let e = per_code.entry(key).or_insert((0, line, line, Default::default()));
+            e.0 += 1;
+            e.1 = e.1.min(line);
+            e.2 = e.2.max(line);
+            if let Some(reason) = r["reason"].as_str() {
+                // The summary keeps the first MAX_REASON_LEN bytes of a reason.
+                let mut end = reason.len().min(wscode_annotate::summary::MAX_REASON_LEN);
+                while !reason.is_char_boundary(end) {
+                    end -= 1;
+                }
+                *e.3.entry(reason[..end].to_string()).or_default() += 1;
+            }
+        }
+        let codes = summary["codes"].as_array().unwrap();
+        prop_assert_eq!(codes.len(), per_code.len());
+        for c in codes {
+            let key = (c["code"].as_u64().unwrap(), c["rejected"].as_bool().unwrap());
+            let (count, first, last, reasons) = &per_code[&key];
+            prop_assert_eq!(c["count"].as_u64(), Some(*count));
+            prop_assert_eq!(c["first_line"]["line"].as_u64(), Some(*first));
+            prop_assert_eq!(c["last_line"]["line"].as_u64(), Some(*last));
+            let summed: std::collections::BTreeMap<String, u64> = c["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["reason"].as_str().unwrap().to_string(), r["count"].as_u64().unwrap()))
+                .collect();
+            if c["other_reasons"].as_u64() == Some(0) {
+                prop_assert_eq!(&summed, reasons);
+            }
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        prop_assert_eq!(&summary_of(&input, step, None), &summary);
+        prop_assert_eq!(&summary_of(&input, 1 << 20, Some(&pool)), &summary);
+    }
+}

@@ -47,6 +47,8 @@ pub fn command(args: &[&str]) -> Command {
         .env_remove("CLICOLOR_FORCE")
         .env_remove("WSCODE_CODES")
         .env_remove("WSCODE_CONFIG")
+        // No configuration file unless a test writes one.
+        .env("XDG_CONFIG_HOME", "/nonexistent/wscode-annotate-tests")
         .env_remove("RUST_BACKTRACE");
     cmd
 }
