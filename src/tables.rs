@@ -321,7 +321,7 @@ pub fn parse(
                 file: file.to_string(),
                 line,
                 column,
-                message: first_line(e.message()),
+                message: one_line(e.message()),
             }
         }),
         TableFormat::Json => serde_json::from_str::<RawTable>(text).map_err(|e| {
@@ -331,11 +331,12 @@ pub fn parse(
                 .rsplit_once(" at line ")
                 .map_or(message.as_str(), |(m, _)| m)
                 .to_string();
+            let line = e.line().max(1);
             TableError::Invalid {
                 file: file.to_string(),
-                line: e.line().max(1),
-                column: e.column().max(1),
-                message,
+                line,
+                column: char_column(text, line, e.column()),
+                message: one_line(&message),
             }
         }),
     };
@@ -387,8 +388,34 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[start..].chars().count() + 1)
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim().to_string()
+/// serde_json counts columns in bytes; errors name them in characters, as
+/// for TOML (found by the `tables` fuzz target: a line with a multi-byte
+/// character before the error gave a column past the line's end).
+fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let Some(l) = text.split('\n').nth(line - 1) else {
+        return byte_column.max(1);
+    };
+    let mut end = byte_column.saturating_sub(1).min(l.len());
+    while !l.is_char_boundary(end) {
+        end -= 1;
+    }
+    l[..end].chars().count() + 1
+}
+
+/// An error message on one line with nothing raw from the table in it:
+/// messages quote the offending value (`unknown category 'tr\nsient'`), so
+/// its control and bidirectional characters are escaped (found by the
+/// `tables` fuzz target: a newline in a value split the message in two).
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        if unsafe_in_text(c) && c != '⟪' && c != '⟫' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A short hint from a meaning: its first sentence, cut at a word boundary

@@ -1120,3 +1120,68 @@ fn paths_inside_the_log_are_never_followed() {
     assert!(!marker.exists());
     assert!(!String::from_utf8_lossy(&m.text).contains("root:"));
 }
+
+#[test]
+fn an_unterminated_last_line_of_exactly_the_limit() {
+    // Found by the `annotate` fuzz target: at the limit, the buffer is full
+    // before the end of the input shows, so the line comes in pieces. It
+    // still passes through whole, with its codes, and is noted as long.
+    let mut input = b"first websocket: close 1001 (going away)\n".to_vec();
+    let start = input.len();
+    input.extend_from_slice(b"ws closed with CloseStatus[code=1000, reason=null] ");
+    input.resize(start + 1024, b'.');
+    let out = run(&["--max-line-length", "1K"], &input);
+    no_panic(&out, "text");
+    assert_eq!(out.code, 0);
+    assert_eq!(strip(&out.stdout), input);
+    let out = run(&["--max-line-length", "1K", "--format", "json"], &input);
+    assert_eq!(codes(&out.json()), vec![(1, 1001), (2, 1000)]);
+    // With its newline, a line of exactly the limit is kept whole.
+    input.truncate(start + 1023);
+    input.push(b'\n');
+    let out = run(&["--max-line-length", "1K", "--format", "json"], &input);
+    assert_eq!(codes(&out.json()), vec![(1, 1001), (2, 1000)]);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
+
+#[test]
+fn a_json_table_error_names_the_column_in_characters() {
+    // Found by the `tables` fuzz target: serde_json counts columns in
+    // bytes, so text with multi-byte characters gave a column past the end
+    // of the line. The column is in characters, as for TOML.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.json");
+    std::fs::write(&path, "{\n  \"name\": \"é\u{feff}é\u{1}\"\n}\n").unwrap();
+    let out = table_error(&path);
+    assert_eq!(out.code, 2);
+    // The control character is the 15th character of line 2 (its 19th byte).
+    let at = format!("wscode-annotate: {}:2:15: ", path.display());
+    assert!(out.stderr.starts_with(&at), "{}", out.stderr);
+}
+
+#[test]
+fn a_table_error_quoting_a_bad_value_stays_one_safe_line() {
+    // Found by the `tables` fuzz target: an error quotes the offending
+    // value, and a newline in it split the message in two; an escape
+    // sequence in it would have reached the terminal.
+    let dir = tempfile::tempdir().unwrap();
+    let head = "name = \"acme\"\nsource = \"runbook\"\n[[codes]]\ncode = 4001\nname = \"x\"\n";
+    let tail = "meaning = \"m.\"\nrecovery = \"r.\"\nreconnect = \"after-fix\"\n";
+    for (file, text) in [
+        ("nl.toml", format!("{head}category = \"tr\\nsient\"\n{tail}")),
+        ("esc.toml", format!("{head}category = \"\\u001b[2J\"\n{tail}")),
+        ("nl.json", r#"{"name":"acme","source":"s","codes":[{"code":4001,"name":"x","category":"tr\nsient","meaning":"m","recovery":"r","reconnect":"after-fix"}]}"#.to_string()),
+        ("field.json", r#"{"name":"acme","source":"s","codes":[],"a\u001b]0;x\u0007":1}"#.to_string()),
+    ] {
+        let path = dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        let out = table_error(&path);
+        assert_eq!(out.code, 2, "{file}");
+        assert_eq!(out.stderr.lines().count(), 1, "{file}: {:?}", out.stderr);
+        assert!(
+            !out.stderr.contains(['\x1b', '\x07']),
+            "{file}: {:?}",
+            out.stderr
+        );
+    }
+}
