@@ -37,29 +37,28 @@ pub struct Finding {
 /// line without any of them cannot hold a close code. Case variants are
 /// spelled out so the automaton stays case-sensitive (and SIMD-fast).
 const ANCHORS: &[&str] = &[
-    "lose",
-    "LOSE",
+    // close, closed, closing, closure, CloseFrame, CLOSE_…
+    "los",
+    "LOS",
     "isconnect",
     "ISCONNECT",
+    // Words that make a `code=…` line about a close (see `CLOSE_WORD`).
     "erminat",
     "ropped",
-    "ang up",
-    "angup",
     "eason",
-    "received ",
-    "sent ",
-    "code = ",
+    // Formats with no close word: Python websockets (`received 1011 (…)`,
+    // `failing connection with code 1006`), rejected codes (Node ws, Java,
+    // Netty, OkHttp), websocket-client's frame dump, Starscream, Node's
+    // util.inspect of a CloseEvent.
+    "eceived ",
     "with code",
-    "status code",
-    "nvalid status code",
-    "nvalid code: ",
-    "Code must be in range",
+    "nvalid ",
+    "[1000,5000)",
     "may not be used",
-    "comply with RFC-6455",
-    "WS_ERR_",
+    "RFC-6455",
     "WSError",
     "opcode=8",
-    "status-code)]",
+    "Symbol(status-code",
     // The annotation's closing bracket: a line that already ends like an
     // annotation must be seen, so the printer can keep stripping exact.
     "⟫",
@@ -652,6 +651,7 @@ impl Extractor {
                             && cs - whole.start() <= KEYWORD_REACH
                             && !is_quantity(line, ce)
                             && !is_port(line, cs)
+                            && !is_other_field(line, cs)
                     }
                     Strength::Contextual => {
                         valid
@@ -925,16 +925,39 @@ fn is_port(line: &[u8], start: usize) -> bool {
     if start < 2 || line[start - 1] != b':' {
         return false;
     }
-    let before = &line[..start - 1];
-    let word_len = before
+    match key_before(&line[..start - 1]) {
+        Some(key) => !is_code_key(key),
+        None => matches!(line[..start - 1].last(), Some(b']')),
+    }
+}
+
+/// True when the number at `start` is the value of another field
+/// (`closing idle conns count=1006`): a close word earlier on the line does
+/// not make `count=` a close code.
+fn is_other_field(line: &[u8], start: usize) -> bool {
+    let before = &line[..start];
+    let before = before
+        .strip_suffix(b"\"")
+        .or_else(|| before.strip_suffix(b"'"))
+        .unwrap_or(before);
+    match before.strip_suffix(b"=") {
+        Some(rest) => key_before(rest).is_some_and(|key| !is_code_key(key)),
+        None => false,
+    }
+}
+
+/// The identifier that ends `before` (`host`, `count`, `ws.close_code`).
+fn key_before(before: &[u8]) -> Option<&[u8]> {
+    let len = before
         .iter()
         .rev()
         .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
         .count();
-    if word_len == 0 {
-        return matches!(before.last(), Some(b']'));
-    }
-    let word = before[before.len() - word_len..].to_ascii_lowercase();
+    (len > 0).then(|| &before[before.len() - len..])
+}
+
+/// Keys under which a close code is logged.
+fn is_code_key(key: &[u8]) -> bool {
     const KEYS: &[&[u8]] = &[
         b"code",
         b"status",
@@ -950,7 +973,8 @@ fn is_port(line: &[u8], start: usize) -> bool {
         b"closestatus",
         b"reason",
     ];
-    !KEYS.contains(&word.as_slice())
+    let word = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
+    KEYS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
 /// A reason worth reporting: trimmed, not empty, not `null`/`None`.
