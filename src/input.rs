@@ -1,15 +1,18 @@
 //! Inputs and the batches of lines read from them.
 //!
-//! [`LineBatcher`] hands out every complete line already read as one batch:
-//! when input trickles (`kubectl logs -f`) a batch is the one line that just
-//! arrived, so it can be written and flushed at once; when input pours, a
-//! batch is a full buffer and throughput holds. Memory is bounded: a line
-//! longer than the limit is handed out in pieces ([`Chunk::Piece`]).
+//! [`BatchReader`] hands out every complete line already read as one
+//! [`Batch`]: when input trickles (`kubectl logs -f`) a batch is the one line
+//! that just arrived, so it can be written and flushed at once; when input
+//! pours, a batch is a full buffer and throughput holds. A batch owns its
+//! buffer, so it can travel to the output thread and be written from there
+//! without a copy; buffers come back to the reader for reuse. Memory is
+//! bounded: a line longer than the limit is handed out in pieces, and
+//! [`ThreadedBatches`] keeps only a few batches waiting.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
 
 use crate::error::Error;
 
@@ -52,15 +55,12 @@ impl Source {
     /// decompressed when its first bytes are a compression format's.
     pub fn open_with(&self, search_zip: bool) -> Result<Box<dyn Read + Send>, Error> {
         match self {
-            Source::Stdin if search_zip => {
-                crate::decompress::decompressed(Prefetch::spawn(io::stdin()), None).map_err(
-                    |source| Error::Input {
-                        path: "-".into(),
-                        source,
-                    },
-                )
-            }
-            Source::Stdin => Ok(Box::new(Prefetch::spawn(io::stdin()))),
+            Source::Stdin if search_zip => crate::decompress::decompressed(io::stdin(), None)
+                .map_err(|source| Error::Input {
+                    path: "-".into(),
+                    source,
+                }),
+            Source::Stdin => Ok(Box::new(io::stdin())),
             Source::File(path) => {
                 let file = File::open(path).map_err(|source| Error::Input {
                     path: path.clone(),
@@ -83,57 +83,123 @@ impl Source {
     }
 }
 
-/// What one call of the batcher hands out.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Chunk<'a> {
-    /// Whole lines, each ending in `\n` except possibly the last line of the input.
-    Lines(&'a [u8]),
-    /// A piece of a line longer than the limit; the line goes on in the next chunk.
-    Piece(&'a [u8]),
-}
-
-/// Default size of the read buffer.
+/// Default size of a batch buffer.
 pub const DEFAULT_BUFFER: usize = 256 * 1024;
 /// Default longest line kept whole; longer lines are handed out in pieces.
 pub const DEFAULT_MAX_LINE: usize = 4 * 1024 * 1024;
 /// The smallest line limit: pieces must be larger than the overlap the
 /// scanner keeps between them ([`crate::scan::OVERLAP`]).
 pub const MIN_MAX_LINE: usize = 512;
+/// Spare buffers kept for reuse, per reader.
+const SPARES: usize = 16;
 
-/// Reads lines in batches; see the module documentation.
-pub struct LineBatcher<R> {
-    reader: R,
+/// Input handed out whole, in a buffer of its own: complete lines (the last
+/// line of the input may lack its newline), or one piece of a line longer
+/// than the limit. The buffer moves on with the batch (to the output thread,
+/// which writes the passthrough bytes straight from it) and goes back to its
+/// reader for reuse when the batch is dropped.
+pub struct Batch {
     buf: Vec<u8>,
-    /// Unconsumed bytes are `buf[start..end]`.
-    start: usize,
-    end: usize,
-    /// `buf[start..searched]` is known to hold no newline.
-    searched: usize,
-    max_line: usize,
-    eof: bool,
+    len: usize,
+    whole: bool,
+    home: Option<SyncSender<Vec<u8>>>,
 }
 
-impl<R: Read> LineBatcher<R> {
-    /// A batcher with the default buffer and line limit.
+impl Batch {
+    /// A batch of whole lines that owns `bytes` (for tests and callers with
+    /// data in memory).
+    pub fn lines(bytes: Vec<u8>) -> Batch {
+        Batch {
+            len: bytes.len(),
+            buf: bytes,
+            whole: true,
+            home: None,
+        }
+    }
+
+    /// The input bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// True for whole lines, false for a piece of a line longer than the
+    /// limit (the line goes on in the next batch).
+    pub fn is_whole(&self) -> bool {
+        self.whole
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        if let Some(home) = self.home.take() {
+            let _ = home.try_send(std::mem::take(&mut self.buf));
+        }
+    }
+}
+
+impl std::fmt::Debug for Batch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch")
+            .field("len", &self.len)
+            .field("whole", &self.whole)
+            .finish()
+    }
+}
+
+/// A stream of [`Batch`]es.
+pub trait Batches {
+    /// The next batch, waiting for it; `None` at the end of the input. An
+    /// error comes after every byte read before it was handed out.
+    fn next_batch(&mut self) -> io::Result<Option<Batch>>;
+
+    /// The next batch if one is ready now, without waiting.
+    fn ready_batch(&mut self) -> Option<io::Result<Batch>> {
+        None
+    }
+}
+
+/// Reads lines in batches; see the module documentation.
+pub struct BatchReader<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// Bytes read and not yet handed out are `buf[..filled]`.
+    filled: usize,
+    /// `buf[..searched]` is known to hold no newline.
+    searched: usize,
+    size: usize,
+    max_line: usize,
+    eof: bool,
+    /// A read error that waits until the bytes before it are handed out.
+    failed: Option<io::Error>,
+    spare_tx: SyncSender<Vec<u8>>,
+    spare_rx: Receiver<Vec<u8>>,
+}
+
+impl<R: Read> BatchReader<R> {
+    /// A reader with the default buffer and line limit.
     pub fn new(reader: R) -> Self {
         Self::with_limits(reader, DEFAULT_BUFFER, DEFAULT_MAX_LINE)
     }
 
-    /// A batcher with a `buffer`-byte read buffer that grows up to `max_line`
-    /// bytes for long lines. A line longer than `max_line` (at least
+    /// A reader with `buffer`-byte batches that grow up to `max_line` bytes
+    /// for long lines. A line longer than `max_line` (at least
     /// [`MIN_MAX_LINE`]) is handed out in pieces of at most `max_line` bytes;
-    /// the buffer never grows past that.
+    /// no buffer grows past that.
     pub fn with_limits(reader: R, buffer: usize, max_line: usize) -> Self {
         let max_line = max_line.max(MIN_MAX_LINE);
-        let buffer = buffer.clamp(64, max_line);
-        LineBatcher {
+        let size = buffer.clamp(64, max_line);
+        let (spare_tx, spare_rx) = sync_channel(SPARES);
+        BatchReader {
             reader,
-            buf: vec![0; buffer],
-            start: 0,
-            end: 0,
+            buf: vec![0; size],
+            filled: 0,
             searched: 0,
+            size,
             max_line,
             eof: false,
+            failed: None,
+            spare_tx,
+            spare_rx,
         }
     }
 
@@ -142,73 +208,119 @@ impl<R: Read> LineBatcher<R> {
         self.max_line
     }
 
-    /// The next chunk, or `None` at the end of the input. Interrupted reads
-    /// are retried; other read errors are returned.
-    pub fn next_chunk(&mut self) -> io::Result<Option<Chunk<'_>>> {
-        loop {
-            // Complete lines already buffered (from an earlier read)?
-            let from = self.searched.max(self.start);
-            if let Some(nl) = memchr::memrchr(b'\n', &self.buf[from..self.end]) {
-                let (s, e) = (self.start, from + nl + 1);
-                self.start = e;
-                self.searched = e;
-                return Ok(Some(Chunk::Lines(&self.buf[s..e])));
-            }
-            self.searched = self.end;
-            if self.eof {
-                if self.start == self.end {
-                    return Ok(None);
-                }
-                let (s, e) = (self.start, self.end);
-                self.start = self.end;
-                return Ok(Some(Chunk::Lines(&self.buf[s..e])));
-            }
-            // Make room: move the partial line to the front, or grow, or give
-            // up on keeping the line whole.
-            if self.end == self.buf.len() {
-                if self.start > 0 {
-                    self.buf.copy_within(self.start..self.end, 0);
-                    self.end -= self.start;
-                    self.searched -= self.start;
-                    self.start = 0;
-                } else if self.buf.len() < self.max_line {
-                    let new_len = (self.buf.len() * 2).min(self.max_line);
-                    self.buf.resize(new_len, 0);
-                } else {
-                    let (s, e) = (self.start, self.end);
-                    self.start = self.end;
-                    self.searched = self.end;
-                    return Ok(Some(Chunk::Piece(&self.buf[s..e])));
-                }
-            }
-            self.fill()?;
-            if self.start == self.end && !self.eof {
-                // Nothing buffered: reset so reads use the whole buffer.
-                self.start = 0;
-                self.end = 0;
-                self.searched = 0;
-            }
+    /// Hands out `buf[..cut]` and keeps the rest for the next batch, in a
+    /// spare buffer.
+    fn hand_out(&mut self, cut: usize, whole: bool) -> Batch {
+        let carry = self.filled - cut;
+        let mut next = self.spare_rx.try_recv().unwrap_or_default();
+        let want = self.size.max((carry * 2).min(self.max_line));
+        if next.len() < want {
+            next.resize(want, 0);
+        }
+        next[..carry].copy_from_slice(&self.buf[cut..self.filled]);
+        let buf = std::mem::replace(&mut self.buf, next);
+        self.filled = carry;
+        self.searched = carry;
+        Batch {
+            buf,
+            len: cut,
+            whole,
+            home: Some(self.spare_tx.clone()),
         }
     }
-}
 
-impl<R: Read> LineBatcher<R> {
-    /// One read into the free end of the buffer.
+    /// One read into the free end of the buffer. An error after some bytes
+    /// waits, so those bytes are handed out first.
     fn fill(&mut self) -> io::Result<()> {
         loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
+            match self.reader.read(&mut self.buf[self.filled..]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(());
                 }
                 Ok(n) => {
-                    self.end += n;
+                    self.filled += n;
                     return Ok(());
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                Err(e) if self.filled == 0 => return Err(e),
+                Err(e) => {
+                    self.failed = Some(e);
+                    self.eof = true;
+                    return Ok(());
+                }
             }
         }
+    }
+}
+
+impl<R: Read> Batches for BatchReader<R> {
+    /// Every complete line already read is handed out at once: when input
+    /// trickles, a batch is the line that just arrived.
+    fn next_batch(&mut self) -> io::Result<Option<Batch>> {
+        loop {
+            if let Some(nl) = memchr::memrchr(b'\n', &self.buf[self.searched..self.filled]) {
+                let cut = self.searched + nl + 1;
+                return Ok(Some(self.hand_out(cut, true)));
+            }
+            self.searched = self.filled;
+            if self.eof {
+                if self.filled > 0 {
+                    return Ok(Some(self.hand_out(self.filled, true)));
+                }
+                return match self.failed.take() {
+                    Some(e) => Err(e),
+                    None => Ok(None),
+                };
+            }
+            if self.filled == self.buf.len() {
+                if self.buf.len() < self.max_line {
+                    let grown = (self.buf.len() * 2).min(self.max_line);
+                    self.buf.resize(grown, 0);
+                } else {
+                    return Ok(Some(self.hand_out(self.filled, false)));
+                }
+            }
+            self.fill()?;
+        }
+    }
+}
+
+/// Batches read on a thread of their own, so reading overlaps scanning.
+/// At most [`PREFETCH_BLOCKS`] batches wait, so memory stays bounded.
+pub struct ThreadedBatches {
+    queue: Receiver<io::Result<Batch>>,
+}
+
+impl ThreadedBatches {
+    /// Starts the thread that runs `batches`.
+    pub fn spawn<B: Batches + Send + 'static>(mut batches: B) -> ThreadedBatches {
+        let (tx, rx) = sync_channel(PREFETCH_BLOCKS);
+        std::thread::spawn(move || loop {
+            let next = match batches.next_batch() {
+                Ok(Some(batch)) => Ok(batch),
+                Ok(None) => return,
+                Err(e) => Err(e),
+            };
+            let failed = next.is_err();
+            if tx.send(next).is_err() || failed {
+                return;
+            }
+        });
+        ThreadedBatches { queue: rx }
+    }
+}
+
+impl Batches for ThreadedBatches {
+    fn next_batch(&mut self) -> io::Result<Option<Batch>> {
+        match self.queue.recv() {
+            Ok(next) => next.map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn ready_batch(&mut self) -> Option<io::Result<Batch>> {
+        self.queue.try_recv().ok()
     }
 }
 
@@ -328,13 +440,10 @@ mod tests {
     }
 
     fn collect(data: &[u8], step: usize, buffer: usize, max_line: usize) -> Vec<(bool, Vec<u8>)> {
-        let mut b = LineBatcher::with_limits(Trickle { data, step }, buffer, max_line);
+        let mut b = BatchReader::with_limits(Trickle { data, step }, buffer, max_line);
         let mut out = Vec::new();
-        while let Some(chunk) = b.next_chunk().unwrap() {
-            match chunk {
-                Chunk::Lines(l) => out.push((true, l.to_vec())),
-                Chunk::Piece(p) => out.push((false, p.to_vec())),
-            }
+        while let Some(batch) = b.next_batch().unwrap() {
+            out.push((batch.is_whole(), batch.bytes().to_vec()));
         }
         out
     }
@@ -420,5 +529,70 @@ mod tests {
         assert!(chunks.iter().all(|(_, c)| c.len() <= MIN_MAX_LINE));
         let joined: Vec<u8> = chunks.iter().flat_map(|(_, c)| c.clone()).collect();
         assert_eq!(joined, data);
+    }
+
+    #[test]
+    fn an_error_after_data_comes_after_that_data() {
+        struct ThenFail(Option<Vec<u8>>);
+        impl Read for ThenFail {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                match self.0.take() {
+                    Some(d) => {
+                        out[..d.len()].copy_from_slice(&d);
+                        Ok(d.len())
+                    }
+                    None => Err(io::Error::new(io::ErrorKind::InvalidData, "broken")),
+                }
+            }
+        }
+        let mut b = BatchReader::new(ThenFail(Some(b"one\ntwo".to_vec())));
+        assert_eq!(b.next_batch().unwrap().unwrap().bytes(), b"one\n");
+        assert_eq!(b.next_batch().unwrap().unwrap().bytes(), b"two");
+        assert_eq!(b.next_batch().unwrap_err().to_string(), "broken");
+    }
+
+    #[test]
+    fn dropped_batches_give_their_buffers_back() {
+        let data: Vec<u8> = b"a line of text\n".repeat(10_000);
+        let mut b = BatchReader::with_limits(
+            Trickle {
+                data: &data,
+                step: 4096,
+            },
+            4096,
+            1 << 20,
+        );
+        let mut seen = std::collections::HashSet::new();
+        let mut back = Vec::new();
+        while let Some(batch) = b.next_batch().unwrap() {
+            seen.insert(batch.bytes().as_ptr() as usize);
+            back.extend_from_slice(batch.bytes());
+        }
+        assert_eq!(back, data);
+        assert!(
+            seen.len() <= 3,
+            "{} buffers for {} batches",
+            seen.len(),
+            data.len() / 4096
+        );
+    }
+
+    #[test]
+    fn threaded_batches_are_the_same_batches() {
+        let data: Vec<u8> = (0..200_000u32)
+            .map(|i| if i % 97 == 0 { b'\n' } else { b'x' })
+            .collect();
+        let mut direct = Vec::new();
+        let mut b = BatchReader::with_limits(io::Cursor::new(data.clone()), 1000, 4096);
+        while let Some(batch) = b.next_batch().unwrap() {
+            direct.push(batch.bytes().to_vec());
+        }
+        let mut threaded =
+            ThreadedBatches::spawn(BatchReader::with_limits(io::Cursor::new(data), 1000, 4096));
+        let mut via_thread = Vec::new();
+        while let Some(batch) = threaded.next_batch().unwrap() {
+            via_thread.push(batch.bytes().to_vec());
+        }
+        assert_eq!(direct, via_thread);
     }
 }

@@ -117,7 +117,7 @@ fn main() -> ExitCode {
                 });
             }
             // Scanning and writing overlap: stdout is written on its own thread.
-            let mut threaded = ThreadedWriter::spawn(io::stdout());
+            let mut threaded = ThreadedWriter::spawn(raw_stdout());
             // --quiet silences notes (a long line), never errors.
             let quiet = config.quiet;
             let mut report = |e: &Error| {
@@ -151,6 +151,17 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Standard output without its line buffer, which would copy every byte
+/// once more: a second handle on the same descriptor. Falls back to the
+/// buffered handle if the descriptor cannot be duplicated.
+fn raw_stdout() -> Box<dyn Write + Send> {
+    use std::os::fd::AsFd;
+    match io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(std::fs::File::from(fd)),
+        Err(_) => Box::new(io::stdout()),
     }
 }
 

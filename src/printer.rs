@@ -1,9 +1,10 @@
 //! The one owner of the output: text annotation or JSON Lines.
 //!
-//! The printer is generic over `W: Write` (a `BufWriter` around stdout in
-//! the binary, a `Vec<u8>` in tests). The caller flushes after each batch,
-//! so a trickle of input comes out line by line and a flood comes out in
-//! large writes.
+//! The printer is generic over its writer ([`Output`]: the
+//! [`crate::output::ThreadedWriter`] in the binary, a `Vec<u8>` in tests).
+//! The caller flushes after each batch, so a trickle of input comes out line
+//! by line and a flood comes out in large writes. Passthrough text is written
+//! from the input batch itself when the writer keeps references.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -15,6 +16,8 @@ use serde::Serialize;
 
 use crate::annotate::{category_of, render};
 use crate::extract::Finding;
+use crate::input::Batch;
+use crate::output::{InputRange, Output, Segments};
 use crate::registry::{describe, Category, CodeRange, Reconnect};
 use crate::scan::{Fork, Line, PartTooLarge, Sink};
 
@@ -53,26 +56,38 @@ pub const PART_BUDGET: usize = 8 << 20;
 
 /// A part's output, in memory within the batch's budget.
 pub struct PartBuffer {
-    bytes: Vec<u8>,
+    segments: Segments,
+    /// The printer's writer keeps references, so this part may too.
+    references: bool,
     budget: Arc<AtomicUsize>,
 }
 
 impl Write for PartBuffer {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let before = self.segments.new_bytes();
+        self.segments.push(data);
+        let added = self.segments.new_bytes() - before;
         let taken = self
             .budget
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(data.len())
+                left.checked_sub(added)
             });
         if taken.is_err() {
             return Err(io::Error::other(PartTooLarge));
         }
-        self.bytes.extend_from_slice(data);
         Ok(data.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+impl Output for PartBuffer {
+    fn begin_batch(&mut self, input: &[u8]) {
+        if self.references {
+            self.segments.set_batch(Some(InputRange::of(input)));
+        }
     }
 }
 
@@ -102,14 +117,15 @@ impl<W: Write> Printer<W> {
     }
 }
 
-impl<W: Write> Fork for Printer<W> {
+impl<W: Output> Fork for Printer<W> {
     type Part = Printer<PartBuffer>;
 
     /// A printer with the same settings writing into memory, within the
     /// batch's [`PART_BUDGET`].
     fn fork(&self) -> Printer<PartBuffer> {
         let out = PartBuffer {
-            bytes: Vec::new(),
+            segments: Segments::default(),
+            references: self.out.keeps_references(),
             budget: Arc::clone(&self.part_budget),
         };
         let mut p = Printer::new(out, self.format, self.color, self.only_matching);
@@ -118,11 +134,19 @@ impl<W: Write> Fork for Printer<W> {
     }
 
     fn join(&mut self, part: Printer<PartBuffer>) -> io::Result<()> {
-        self.out.write_all(&part.out.bytes)
+        self.out.append(part.out.segments)
     }
 }
 
-impl<W: Write> Sink for Printer<W> {
+impl<W: Output> Sink for Printer<W> {
+    fn begin_batch(&mut self, input: &[u8]) {
+        self.out.begin_batch(input);
+    }
+
+    fn end_batch(&mut self, batch: Batch) -> io::Result<()> {
+        self.out.end_batch(batch)
+    }
+
     fn wants_passthrough(&self) -> bool {
         self.format == Format::Text && !self.only_matching
     }

@@ -18,7 +18,8 @@ use crate::error::Error;
 use crate::extract::Extractor;
 use crate::filter::Filter;
 use crate::gate::{Gate, Trip};
-use crate::input::{Chunk, LineBatcher, Source, DEFAULT_BUFFER};
+use crate::input::{Batch, BatchReader, Batches, Source, ThreadedBatches, DEFAULT_BUFFER};
+use crate::output::Output;
 use crate::printer::{Format, Printer};
 use crate::report;
 use crate::scan::{count_lines, Fork, PartTooLarge, Scanned, Scanner, Sink, Tee};
@@ -67,7 +68,7 @@ impl Outcome {
 /// assert_eq!(text.lines().count(), 13);
 /// assert!(text.lines().all(|l| l.contains(" ⟪ws ")));
 /// ```
-pub fn run<W: Write>(
+pub fn run<W: Output>(
     config: &Config,
     out: W,
     report: &mut dyn FnMut(&Error),
@@ -114,7 +115,7 @@ enum Failure {
     Output(io::Error),
 }
 
-fn annotate_all<W: Write>(
+fn annotate_all<W: Output>(
     config: &Config,
     ctx: &Context<'_>,
     out: W,
@@ -261,7 +262,7 @@ fn summarize_source(
                             let mut part = summary.fork();
                             let mut f = File::open(path)?;
                             f.seek(SeekFrom::Start(w[0]))?;
-                            let batcher = LineBatcher::with_limits(
+                            let batcher = BatchReader::with_limits(
                                 f.take(w[1] - w[0]),
                                 DEFAULT_BUFFER,
                                 ctx.max_line,
@@ -344,9 +345,9 @@ fn stream_source<S: Fork>(
     } else {
         DEFAULT_BUFFER
     };
-    let batcher = LineBatcher::with_limits(reader, buffer, ctx.max_line);
+    let batches = ThreadedBatches::spawn(BatchReader::with_limits(reader, buffer, ctx.max_line));
     scan_batches_noting(
-        batcher,
+        batches,
         ctx.extractor,
         ctx.filter,
         sink,
@@ -381,26 +382,29 @@ const PARALLEL_BUFFER: usize = 1024 * 1024;
 /// Batches at least this large are split between threads.
 const PARALLEL_MIN: usize = 128 * 1024;
 
-/// Scans everything `batcher` reads into `sink`, flushing after each batch
-/// so a trickle of input comes out line by line. With a `pool`, a large
-/// batch is split at line boundaries and its parts are scanned on all
-/// threads, each into its own part of the sink ([`Fork`]); the parts are
-/// joined in order, so the result is the same as a one-thread scan.
-pub fn scan_batches<R: Read, S: Fork>(
-    batcher: LineBatcher<R>,
+/// Batches already read that are scanned side by side, at most.
+const GROUP: usize = 8;
+
+/// Scans every batch into `sink`, flushing after each so a trickle of input
+/// comes out line by line. With a `pool`, the batches already waiting are
+/// scanned side by side and a large batch is split at line boundaries, each
+/// part into its own part of the sink ([`Fork`]); the parts are joined in
+/// order, so the result is the same as a one-thread scan.
+pub fn scan_batches<B: Batches, S: Fork>(
+    batches: B,
     extractor: &Extractor,
     filter: &Filter,
     sink: &mut S,
     pool: Option<&rayon::ThreadPool>,
 ) -> Result<Scanned, ScanError> {
-    scan_batches_noting(batcher, extractor, filter, sink, pool, &mut |_| {})
+    scan_batches_noting(batches, extractor, filter, sink, pool, &mut |_| {})
 }
 
 /// [`scan_batches`], calling `on_long_line` with the line's number when the
-/// first line longer than the batcher's limit starts to arrive (it is also
+/// first line longer than the reader's limit starts to arrive (it is also
 /// in [`Scanned::first_long_line`] at the end).
-pub fn scan_batches_noting<R: Read, S: Fork>(
-    mut batcher: LineBatcher<R>,
+pub fn scan_batches_noting<B: Batches, S: Fork>(
+    mut batches: B,
     extractor: &Extractor,
     filter: &Filter,
     sink: &mut S,
@@ -408,9 +412,15 @@ pub fn scan_batches_noting<R: Read, S: Fork>(
     on_long_line: &mut dyn FnMut(u64),
 ) -> Result<Scanned, ScanError> {
     let mut scanner = Scanner::new(extractor, filter);
+    // A batch (or error) taken while gathering a group, for the next round.
+    let mut waiting: Option<io::Result<Batch>> = None;
     loop {
-        let chunk = match batcher.next_chunk() {
-            Ok(Some(chunk)) => chunk,
+        let next = match waiting.take() {
+            Some(next) => next.map(Some),
+            None => batches.next_batch(),
+        };
+        let batch = match next {
+            Ok(Some(batch)) => batch,
             Ok(None) => break,
             Err(e) => {
                 // Keep what was read, then report.
@@ -419,26 +429,32 @@ pub fn scan_batches_noting<R: Read, S: Fork>(
                 return Err(ScanError::Read(e));
             }
         };
-        match (chunk, pool) {
-            (Chunk::Lines(lines), Some(pool))
-                if lines.len() >= PARALLEL_MIN && scanner.at_line_start() =>
-            {
-                scan_parallel(lines, pool, &mut scanner, extractor, filter, sink)
-            }
-            (Chunk::Lines(lines), _) => scanner.scan_lines(lines, sink),
-            (Chunk::Piece(piece), _) => {
-                let first = scanner.first_long_line().is_none();
-                let result = scanner.scan_piece(piece, sink);
-                if let (true, Some(line)) = (first, scanner.first_long_line()) {
-                    on_long_line(line);
+        let parallel = pool.filter(|_| batch.is_whole() && scanner.at_line_start());
+        let Some(pool) = parallel else {
+            scan_one(batch, &mut scanner, sink, on_long_line).map_err(ScanError::Write)?;
+            continue;
+        };
+        let mut group = vec![batch];
+        while group.len() < GROUP {
+            match batches.ready_batch() {
+                Some(Ok(batch)) if batch.is_whole() => group.push(batch),
+                Some(other) => {
+                    waiting = Some(other);
+                    break;
                 }
-                result
+                None => break,
             }
         }
+        if group.len() == 1 && group[0].bytes().len() < PARALLEL_MIN {
+            let batch = group.pop().expect("one batch");
+            scan_one(batch, &mut scanner, sink, on_long_line)
+        } else {
+            scan_parallel(group, pool, &mut scanner, extractor, filter, sink)
+        }
         .map_err(ScanError::Write)?;
-        sink.flush().map_err(ScanError::Write)?;
     }
     scanner.finish(sink).map_err(ScanError::Write)?;
+    sink.flush().map_err(ScanError::Write)?;
     Ok(Scanned {
         lines: scanner.lines(),
         bytes: scanner.bytes(),
@@ -446,34 +462,70 @@ pub fn scan_batches_noting<R: Read, S: Fork>(
     })
 }
 
-/// Scans one batch of whole lines on every thread of `pool`.
+/// Scans one batch on this thread.
+fn scan_one<S: Fork>(
+    batch: Batch,
+    scanner: &mut Scanner<'_>,
+    sink: &mut S,
+    on_long_line: &mut dyn FnMut(u64),
+) -> io::Result<()> {
+    sink.begin_batch(batch.bytes());
+    if batch.is_whole() {
+        scanner.scan_lines(batch.bytes(), sink)?;
+    } else {
+        let first = scanner.first_long_line().is_none();
+        scanner.scan_piece(batch.bytes(), sink)?;
+        if let (true, Some(line)) = (first, scanner.first_long_line()) {
+            on_long_line(line);
+        }
+    }
+    sink.flush()?;
+    sink.end_batch(batch)
+}
+
+/// Scans batches of whole lines on every thread of `pool`: each batch, or
+/// each part of a batch when there are fewer batches than threads.
 fn scan_parallel<S: Fork>(
-    lines: &[u8],
+    batches: Vec<Batch>,
     pool: &rayon::ThreadPool,
     scanner: &mut Scanner<'_>,
     extractor: &Extractor,
     filter: &Filter,
     sink: &mut S,
 ) -> io::Result<()> {
-    let parts = split_at_lines(lines, pool.current_num_threads() * 2);
+    let threads = pool.current_num_threads() * 2;
+    let split = threads.div_ceil(batches.len());
+    // The jobs, in input order: a batch's index and a part of its bytes.
+    let jobs: Vec<(usize, &[u8])> = batches
+        .iter()
+        .enumerate()
+        .flat_map(|(i, batch)| {
+            let bytes = batch.bytes();
+            let parts = if bytes.len() >= PARALLEL_MIN {
+                split
+            } else {
+                1
+            };
+            split_at_lines(bytes, parts)
+                .into_iter()
+                .map(move |part| (i, part))
+        })
+        .collect();
     let numbered = sink.wants_line_numbers();
-    // Each part's first line number: the lines before it (counted up front
+    // Each job's first line number: the lines before it (counted up front
     // only when the sink needs them; otherwise the workers count).
-    let mut starts = Vec::with_capacity(parts.len());
     let mut seen = scanner.lines();
-    for part in &parts {
-        starts.push(seen);
+    let mut work = Vec::with_capacity(jobs.len());
+    for &(i, part) in &jobs {
+        let mut out = sink.fork();
+        out.begin_batch(batches[i].bytes());
+        work.push((part, seen, out));
         if numbered {
             seen += count_lines(part);
         }
     }
-    let jobs: Vec<_> = parts
-        .into_iter()
-        .zip(starts)
-        .map(|(part, start)| (part, start, sink.fork()))
-        .collect();
     let done: Vec<io::Result<(S::Part, u64)>> = pool.install(|| {
-        jobs.into_par_iter()
+        work.into_par_iter()
             .map(|(part, start, mut out)| {
                 let mut worker = Scanner::starting_after(extractor, filter, start);
                 worker.scan_lines(part, &mut out)?;
@@ -486,18 +538,38 @@ fn scan_parallel<S: Fork>(
         .any(|part| part.as_ref().is_err_and(PartTooLarge::is))
     {
         // Too much output to hold (a line with thousands of codes, in
-        // JSON): nothing of this batch is written yet, so scan it again on
-        // this thread, writing as it goes.
+        // JSON): nothing of these batches is written yet, so scan them
+        // again on this thread, writing as it goes.
         drop(done);
-        return scanner.scan_lines(lines, sink);
+        for batch in batches {
+            scan_one(batch, scanner, sink, &mut |_| {})?;
+        }
+        return Ok(());
     }
+    let bytes: usize = batches.iter().map(|b| b.bytes().len()).sum();
+    let indices: Vec<usize> = jobs.iter().map(|&(i, _)| i).collect();
+    let mut batches = batches.into_iter();
+    let mut current: Option<(usize, Batch)> = None;
     let mut counted = 0;
-    for part in done {
+    for (i, part) in indices.into_iter().zip(done) {
         let (part, lines) = part?;
+        if current.as_ref().is_none_or(|(at, _)| *at != i) {
+            if let Some((_, batch)) = current.take() {
+                sink.flush()?;
+                sink.end_batch(batch)?;
+            }
+            let batch = batches.next().expect("a batch for every job");
+            sink.begin_batch(batch.bytes());
+            current = Some((i, batch));
+        }
         counted += lines;
         sink.join(part)?;
     }
-    scanner.advance(counted, lines.len() as u64);
+    if let Some((_, batch)) = current {
+        sink.flush()?;
+        sink.end_batch(batch)?;
+    }
+    scanner.advance(counted, bytes as u64);
     Ok(())
 }
 
@@ -528,7 +600,7 @@ mod tests {
     fn json_of(input: &[u8], pool: Option<&rayon::ThreadPool>) -> Vec<u8> {
         let extractor = Extractor::new(&[]).unwrap();
         let mut printer = Printer::new(Vec::new(), Format::Json, false, false);
-        let batcher = LineBatcher::with_limits(input, PARALLEL_BUFFER, 1 << 22);
+        let batcher = BatchReader::with_limits(input, PARALLEL_BUFFER, 1 << 22);
         scan_batches(batcher, &extractor, &Filter::default(), &mut printer, pool).unwrap();
         printer.into_inner()
     }

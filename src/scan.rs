@@ -13,6 +13,7 @@ use memchr::{memchr, memrchr};
 use crate::annotate::{looks_annotated, split_ending};
 use crate::extract::{Extractor, Finding};
 use crate::filter::Filter;
+use crate::input::Batch;
 
 /// A line that carries close codes (or, in annotate mode, one that needs the
 /// empty marker).
@@ -39,6 +40,17 @@ pub trait Sink {
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()>;
     /// The end of a batch: push what was written to the output.
     fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// `input` is the batch about to be scanned: output that repeats its
+    /// bytes may refer to them instead of copying ([`crate::output::Output`]).
+    fn begin_batch(&mut self, _input: &[u8]) {}
+
+    /// The batch has been scanned and its output written to this sink; a
+    /// sink whose output still refers to it keeps it, others drop it (which
+    /// gives the buffer back to the reader).
+    fn end_batch(&mut self, _batch: Batch) -> io::Result<()> {
         Ok(())
     }
 }
@@ -106,6 +118,16 @@ impl<A: Sink, B: Sink> Sink for Tee<A, B> {
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush()?;
         self.1.flush()
+    }
+
+    fn begin_batch(&mut self, input: &[u8]) {
+        self.0.begin_batch(input);
+        self.1.begin_batch(input);
+    }
+
+    /// The batch goes to the first sink (the printer, in a tee).
+    fn end_batch(&mut self, batch: Batch) -> io::Result<()> {
+        self.0.end_batch(batch)
     }
 }
 

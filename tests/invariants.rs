@@ -3,10 +3,13 @@
 //! always parses, and no input makes extraction misbehave.
 
 use proptest::prelude::*;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 use wscode_annotate::annotate::{category_of, strip};
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
-use wscode_annotate::input::LineBatcher;
+use wscode_annotate::input::{BatchReader, ThreadedBatches};
+use wscode_annotate::output::ThreadedWriter;
 use wscode_annotate::printer::{Format, Printer};
 use wscode_annotate::registry::Category;
 use wscode_annotate::run::scan_batches;
@@ -72,9 +75,44 @@ fn annotate_on(
 ) -> Vec<u8> {
     let extractor = Extractor::new(&[]).unwrap();
     let mut printer = Printer::new(Vec::new(), format, false, false);
-    let batcher = LineBatcher::with_limits(Trickle { data: input, step }, buffer, 1 << 20);
+    let batcher = BatchReader::with_limits(Trickle { data: input, step }, buffer, 1 << 20);
     scan_batches(batcher, &extractor, &Filter::default(), &mut printer, pool).unwrap();
     printer.into_inner()
+}
+
+/// Annotates as the binary does: batches read on a thread, output written
+/// on a thread from the batches themselves.
+fn annotate_threaded(
+    input: &[u8],
+    format: Format,
+    buffer: usize,
+    pool: Option<&rayon::ThreadPool>,
+) -> Vec<u8> {
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let extractor = Extractor::new(&[]).unwrap();
+    let sink = Shared::default();
+    let mut writer = ThreadedWriter::spawn(sink.clone());
+    let mut printer = Printer::new(&mut writer, format, false, false);
+    let batches = ThreadedBatches::spawn(BatchReader::with_limits(
+        std::io::Cursor::new(input.to_vec()),
+        buffer,
+        1 << 20,
+    ));
+    scan_batches(batches, &extractor, &Filter::default(), &mut printer, pool).unwrap();
+    drop(printer);
+    writer.finish().unwrap();
+    let out = sink.0.lock().unwrap().clone();
+    out
 }
 
 proptest! {
@@ -139,7 +177,13 @@ proptest! {
         for format in [Format::Text, Format::Json] {
             let one = annotate_on(&big, format, 1 << 20, 1 << 20, None);
             let many = annotate_on(&big, format, 1 << 20, 1 << 20, Some(&pool));
-            prop_assert_eq!(one, many);
+            prop_assert_eq!(&one, &many);
+            // Batches read ahead on a thread are scanned side by side, and
+            // text is written from them by reference.
+            let threaded = annotate_threaded(&big, format, 4096, Some(&pool));
+            prop_assert_eq!(&one, &threaded);
+            let threaded = annotate_threaded(&big, format, 1 << 20, None);
+            prop_assert_eq!(&one, &threaded);
         }
     }
 }
@@ -202,7 +246,7 @@ fn summary_of(input: &[u8], step: usize, pool: Option<&rayon::ThreadPool>) -> se
     use wscode_annotate::summary::Summary;
     let extractor = Extractor::new(&[]).unwrap();
     let mut summary = Summary::for_input(0, "-", None);
-    let batcher = LineBatcher::with_limits(Trickle { data: input, step }, 64 * 1024, 1 << 20);
+    let batcher = BatchReader::with_limits(Trickle { data: input, step }, 64 * 1024, 1 << 20);
     let scanned =
         scan_batches(batcher, &extractor, &Filter::default(), &mut summary, pool).unwrap();
     summary.add_scanned(scanned.lines, scanned.bytes);
