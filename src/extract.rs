@@ -18,6 +18,7 @@ use regex::bytes::{Captures, Regex, RegexBuilder};
 
 use crate::error::Error;
 use crate::registry::{self, Alias};
+use crate::screen::Screen;
 
 /// One close code found on a line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -420,6 +421,8 @@ pub struct Extractor {
     aliases: &'static [Alias],
     /// Per alias in `names`: its index in `aliases`.
     user: Vec<Regex>,
+    /// The cheap test before the rules; `None` scans every candidate.
+    screen: Option<Screen>,
     qualifier: Regex,
     jetty_spring: Regex,
 }
@@ -428,6 +431,14 @@ pub struct Extractor {
 /// `CloseCode::`, `StatusCode.` or `WebSocketCloseStatus.`: short words,
 /// and names other protocols use too (HTTP/2's `PROTOCOL_ERROR`, net/http's
 /// `StatusBadGateway`).
+/// The symbolic names that count without a qualifier.
+pub(crate) fn strong_names() -> impl Iterator<Item = &'static str> {
+    registry::aliases()
+        .iter()
+        .map(|a| a.name)
+        .filter(|name| !needs_qualifier(name))
+}
+
 fn needs_qualifier(name: &str) -> bool {
     const WEAK: &[&str] = &[
         "OK",
@@ -542,6 +553,11 @@ impl Extractor {
             ws_word: build(WS_WORD),
             close_word: build(CLOSE_WORD),
             reason: build(REASON),
+            screen: if user.is_empty() {
+                Screen::new(strong_names())
+            } else {
+                None
+            },
             names,
             weak_names: aliases.iter().map(|a| needs_qualifier(a.name)).collect(),
             aliases,
@@ -553,6 +569,14 @@ impl Extractor {
                 r"(?i)(?P<jetty>jetty|StatusCode\.)|(?P<spring>spring|CloseStatus\.)",
             ),
         })
+    }
+
+    /// The same extractor without its screen: every candidate line meets the
+    /// rules. For tests that check the screen never changes a result.
+    #[doc(hidden)]
+    pub fn unscreened(mut self) -> Extractor {
+        self.screen = None;
+        self
     }
 
     /// True when `--pattern` regexes are in use: they can match lines with no
@@ -609,6 +633,9 @@ impl Extractor {
             if self.prefilter.find(line).is_none() {
                 return self.finish(start, out);
             }
+        }
+        if self.screen.as_ref().is_some_and(|s| !s.passes(line)) {
+            return;
         }
         let mut has_context: Option<bool> = None;
         // The line's `reason=` key, looked for once: a line with thousands
@@ -885,7 +912,7 @@ fn parse_py_bytes(text: &[u8]) -> Option<u32> {
 
 /// True when what follows the number makes it a quantity, a time, a decimal or
 /// part of a larger token: `1006ms`, `3000 connections`, `1011.5`, `1006-`.
-fn is_quantity(line: &[u8], end: usize) -> bool {
+pub(crate) fn is_quantity(line: &[u8], end: usize) -> bool {
     let rest = &line[end..];
     match rest.first() {
         None => return false,

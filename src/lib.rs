@@ -50,6 +50,7 @@ pub mod registry;
 pub mod report;
 pub mod run;
 pub mod scan;
+pub mod screen;
 pub mod summary;
 pub mod tables;
 pub mod timestamp;

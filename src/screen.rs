@@ -1,0 +1,418 @@
+//! The cheap test a candidate line must pass before the format regex and
+//! the symbolic-name automaton see it.
+//!
+//! Most lines the context anchors let through are not about a close code
+//! at all (`/api/sessions/42/close`, `closed idle connection`), and a full
+//! regex pass costs the same on them as on a real close line: a few
+//! nanoseconds a byte, since a DFA walks every byte. The screen instead
+//! jumps between a few dozen literals with one SIMD search and looks a few
+//! bytes around each: a close word with a number after it, `code` or
+//! `status` with a separator and a number or a name, a format's own literal,
+//! a symbolic name. It may let a line through that the rules then reject,
+//! but it never stops a line the rules would report (a property the tests
+//! check on every fixture and on generated logs).
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// How far after a close word its number may stand: the rules allow
+/// [`crate::extract`]'s keyword reach plus the rest of the word.
+const WORD_REACH: usize = 64;
+/// How far before `code` or `status` a close word in the same identifier
+/// makes it a close-code key (`close_status_code`, `websocketCloseCode`).
+const KEY_CONTEXT: usize = 16;
+
+/// What a literal's hit needs around it to let the line through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Check {
+    /// A format only close lines print: always.
+    Pass,
+    /// A number right after the literal (`received 1011`, `Library(4001)`).
+    Number,
+    /// A close word that starts a word: a code (four digits) as the first
+    /// number within reach, or `close: .name`; or the word is a symbolic name.
+    CloseWord,
+    /// `code` or `status` as a key: a separator, then a number some rule
+    /// takes there, or a name (`code: Normal`); or the word is a symbolic name.
+    Key,
+    /// `invalid` in a rejected-code message (a space follows), or inside a
+    /// symbolic name (`InvalidPayloadData`).
+    Invalid,
+    /// Part of a symbolic name: the whole word must be one.
+    Name,
+}
+
+/// The words most rules hang on. Longer literals that contain one of them
+/// hide it from the leftmost search, so a failed longer literal is checked
+/// again for these inside it.
+const WORDS: &[(&str, Check)] = &[
+    ("los", Check::CloseWord),
+    ("LOS", Check::CloseWord),
+    ("isconnect", Check::CloseWord),
+    ("ISCONNECT", Check::CloseWord),
+    ("code", Check::Key),
+    ("Code", Check::Key),
+    ("CODE", Check::Key),
+    ("status", Check::Key),
+    ("Status", Check::Key),
+    ("STATUS", Check::Key),
+];
+
+/// Formats' own literals, and parts of symbolic names. Where two start at
+/// the same byte the first listed wins, so longer ones come first.
+const LITERALS: &[(&str, Check)] = &[
+    ("websocket: close ", Check::Number),
+    ("bad close code ", Check::Number),
+    ("closed with status code: ", Check::Number),
+    ("CloseStatus[code=", Check::Number),
+    ("Close status #", Check::Number),
+    ("CloseReason[", Check::Number),
+    ("StatusCode(", Check::Number),
+    ("with code ", Check::Number),
+    ("eceived ", Check::Number),
+    ("sent ", Check::Number),
+    ("Library(", Check::Number),
+    ("Iana(", Check::Number),
+    ("Bad(", Check::Number),
+    ("Reserved(", Check::Number),
+    ("[1000,5000)", Check::Pass),
+    ("may not be used", Check::Pass),
+    ("Symbol(status-code", Check::Pass),
+    ("CLOSE: 8>", Check::Pass),
+    ("WSMessageClose(", Check::Pass),
+    ("WebSocketDisconnect", Check::Pass),
+    ("opcode=8", Check::Pass),
+    ("RFC-6455", Check::Pass),
+    ("rawValue: ", Check::Pass),
+    ("didCloseWith", Check::Pass),
+    ("nvalid", Check::Invalid),
+    ("NVALID_", Check::Name),
+    // Symbolic names with no close word, `code` or `status` in them.
+    ("ndpoint", Check::Name),
+    ("NDPOINT", Check::Name),
+    ("andshake", Check::Name),
+    ("ANDSHAKE", Check::Name),
+    ("oingAway", Check::Name),
+    ("OING_AWAY", Check::Name),
+    ("xtension", Check::Name),
+    ("XTENSION", Check::Name),
+    ("ERVICE_", Check::Name),
+    ("ESSION_NOT", Check::Name),
+    ("OO_BIG", Check::Name),
+    ("RY_AGAIN", Check::Name),
+    ("NEXPECTED_", Check::Name),
+    ("nsupported", Check::Name),
+    ("NSUPPORTED", Check::Name),
+    ("IOLATED_", Check::Name),
+    ("olicyViolat", Check::Name),
+    ("nhandled", Check::Name),
+];
+
+/// Teddy, the SIMD searcher behind the literal search, takes this many.
+const MAX_LITERALS: usize = 64;
+
+/// The screen; see the module documentation.
+pub struct Screen {
+    literals: AhoCorasick,
+    checks: Vec<Check>,
+    /// Names that count without a qualifier (`StatusGoingAway`).
+    names: HashSet<Vec<u8>>,
+}
+
+impl Screen {
+    /// A screen for the rules and for these symbolic names (those that count
+    /// without a qualifier). `None` when the names need more literals than
+    /// the SIMD search takes (many names from code tables): then every
+    /// candidate line goes to the rules.
+    pub fn new<'a>(strong_names: impl IntoIterator<Item = &'a str>) -> Option<Screen> {
+        let mut literals: Vec<String> = Vec::new();
+        let mut checks: Vec<Check> = Vec::new();
+        for (literal, check) in LITERALS.iter().chain(WORDS) {
+            literals.push(literal.to_string());
+            checks.push(*check);
+        }
+        let mut names = HashSet::new();
+        for name in strong_names {
+            names.insert(name.as_bytes().to_vec());
+            if !literals.iter().any(|l| name.contains(l.as_str())) {
+                literals.push(name.to_string());
+                checks.push(Check::Name);
+            }
+        }
+        if literals.len() > MAX_LITERALS {
+            return None;
+        }
+        let literals = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&literals)
+            .expect("screen literals are valid");
+        Some(Screen {
+            literals,
+            checks,
+            names,
+        })
+    }
+
+    /// Literals added for names the built-in list does not cover.
+    #[doc(hidden)]
+    pub fn extra_literals(&self) -> usize {
+        self.checks.len() - LITERALS.len() - WORDS.len()
+    }
+
+    /// False when no rule and no symbolic name can find a code in `line`.
+    pub fn passes(&self, line: &[u8]) -> bool {
+        self.literals.find_iter(line).any(|m| {
+            let (s, e) = (m.start(), m.end());
+            let check = self.checks[m.pattern().as_usize()];
+            self.check(check, line, s, e)
+                || !WORDS.iter().any(|(_, c)| *c == check)
+                    && WORDS.iter().any(|(word, check)| {
+                        memchr::memmem::find_iter(&line[s..e], word.as_bytes())
+                            .any(|at| self.check(*check, line, s + at, s + at + word.len()))
+                    })
+        })
+    }
+
+    fn check(&self, check: Check, line: &[u8], s: usize, e: usize) -> bool {
+        match check {
+            Check::Pass => true,
+            Check::Number => starts_number(&line[e..]),
+            Check::CloseWord => {
+                self.in_name(line, s, e)
+                    || qualifies_name(&line[e..], true)
+                    || close_number(line, s, e)
+            }
+            Check::Key => self.in_name(line, s, e) || key_value(line, s, e),
+            Check::Invalid => line.get(e) == Some(&b' ') || self.in_name(line, s, e),
+            Check::Name => self.in_name(line, s, e),
+        }
+    }
+
+    /// True when the word around `line[s..e]` is a symbolic name.
+    fn in_name(&self, line: &[u8], s: usize, e: usize) -> bool {
+        let (start, end) = word_around(line, s, e);
+        self.names.contains(&line[start..end])
+    }
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The word (letters, digits, `_`) that `line[s..e]` lies in.
+fn word_around(line: &[u8], s: usize, e: usize) -> (usize, usize) {
+    let start = s - line[..s].iter().rev().take_while(|b| is_word(**b)).count();
+    let end = e + line[e..].iter().take_while(|b| is_word(**b)).count();
+    (start, end)
+}
+
+/// The rules never take a number from a URL path or query (`/close`,
+/// `&code=`): the word starting at `start` follows one of those.
+fn in_url(line: &[u8], start: usize) -> bool {
+    start > 0 && matches!(line[start - 1], b'/' | b'?' | b'&')
+}
+
+/// A number starts here (`1006`, `-1`).
+fn starts_number(rest: &[u8]) -> bool {
+    match rest {
+        [d, ..] if d.is_ascii_digit() => true,
+        [b'-', d, ..] => d.is_ascii_digit(),
+        _ => false,
+    }
+}
+
+/// The digits at the start of `rest`.
+fn digits(rest: &[u8]) -> &[u8] {
+    let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    &rest[..n]
+}
+
+/// A close word at `line[s..e]` with a code after it, as the prose rule,
+/// the `close=` key and Jetty's `{1001=SHUTDOWN,…}` take one: the word
+/// starts a word (after `on`, `ws` or `websocket` at most); the first number
+/// within reach has four digits, 1000-4999 (or any after `{`), is not a
+/// quantity, and follows a separator those rules allow.
+fn close_number(line: &[u8], s: usize, e: usize) -> bool {
+    let (word_start, _) = word_around(line, s, e);
+    // The keyword starts one letter before the literal (`c`+`los`, `d`+`isconnect`).
+    let keyword = s.saturating_sub(1);
+    let prefix = line[word_start..keyword].to_ascii_lowercase();
+    let prefix = prefix.strip_suffix(b"_").unwrap_or(&prefix);
+    if !matches!(prefix, b"" | b"on" | b"ws" | b"websocket") || in_url(line, word_start) {
+        return false;
+    }
+    let window = &line[e..line.len().min(e + WORD_REACH)];
+    let Some(p) = window.iter().position(u8::is_ascii_digit) else {
+        return false;
+    };
+    let at = e + p;
+    let number = digits(&line[at..]);
+    let before = line[at - 1];
+    if before == b'{' {
+        return number.len() == 4;
+    }
+    let gap = &line[e..at];
+    let separated = matches!(
+        before,
+        b':' | b'#' | b'(' | b'[' | b'=' | b'>' | b'"' | b'\'' | b' ' | b'\t'
+    ) || !before.is_ascii_alphanumeric()
+        && [&b"ode"[..], b"ODE", b"tatus", b"TATUS"]
+            .iter()
+            .any(|w| memchr::memmem::find(gap, w).is_some());
+    number.len() == 4
+        && (b'1'..=b'4').contains(&number[0])
+        && separated
+        && !crate::extract::is_quantity(line, at + 4)
+}
+
+/// After a qualifier word: a separator, then a letter (`close: .normal`,
+/// `code = Away`, `Status.GOING_AWAY`, `CloseCodes::Normal`). With
+/// `rest_of_word`, the word's remaining letters are skipped first.
+fn qualifies_name(rest: &[u8], rest_of_word: bool) -> bool {
+    let mut at = 0;
+    if rest_of_word {
+        at += rest.iter().take_while(|b| is_word(**b)).count();
+    }
+    at += spaces(&rest[at..]);
+    match rest.get(at) {
+        Some(b':' | b'=' | b'.' | b'(' | b'\'') => at += 1,
+        Some(b'?') if rest.get(at + 1) == Some(&b'.') => at += 2,
+        _ => return false,
+    }
+    while matches!(rest.get(at), Some(b':' | b'.')) {
+        at += 1;
+    }
+    at += spaces(&rest[at..]);
+    if rest.get(at) == Some(&b'.') {
+        at += 1;
+    }
+    rest.get(at).is_some_and(u8::is_ascii_alphabetic)
+}
+
+fn spaces(rest: &[u8]) -> usize {
+    rest.iter().take_while(|b| b.is_ascii_whitespace()).count()
+}
+
+/// `code`/`status` at `line[s..e]` as a key: a separator and a value that
+/// some rule takes. Four digits from 1000 to 4999 always can be a code; any
+/// number can when a close word is part of the key (`close_code=999`) or
+/// in Python websockets' `code = 999 (…)`; a name can after a qualifier.
+fn key_value(line: &[u8], s: usize, e: usize) -> bool {
+    let rest = &line[e..];
+    let mut at = usize::from(rest.first() == Some(&b's'));
+    if matches!(rest.get(at), Some(b'"' | b'\'')) {
+        at += 1;
+    }
+    if qualifies_name(&rest[at..], false) {
+        return true;
+    }
+    let (word_start, _) = word_around(line, s, e);
+    if in_url(line, word_start) {
+        return false;
+    }
+    let before_sep = spaces(&rest[at..]);
+    at += before_sep;
+    let sep = match &rest[at..] {
+        [b'=', b'>', ..] => 2,
+        [b':' | b'=', ..] => 1,
+        [b'i', b's', c, ..] if c.is_ascii_whitespace() => 2,
+        _ => return false,
+    };
+    let spaced_eq = rest[at] == b'=' && before_sep > 0;
+    at += sep;
+    let after_sep = spaces(&rest[at..]);
+    at += after_sep;
+    if matches!(rest.get(at), Some(b'"' | b'\'' | b'[' | b'(')) {
+        at += 1;
+    }
+    if rest.get(at) == Some(&b'-') {
+        at += 1;
+    }
+    let number = digits(&rest[at..]);
+    if number.is_empty() || number.len() > 6 {
+        return false;
+    }
+    let plain_code = number.len() == 4 && (b'1'..=b'4').contains(&number[0]);
+    // The identifier before the key, within reach: `close_status_`, `Close`.
+    let from = s.saturating_sub(KEY_CONTEXT);
+    let glued = line[from..s]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-' | b' '))
+        .count();
+    let key = &line[s - glued..s];
+    let close_key = (memchr::memmem::find(key, b"los").is_some()
+        || memchr::memmem::find(key, b"LOS").is_some())
+        && !in_url(line, s - glued);
+    plain_code || close_key || spaced_eq && after_sep > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screen() -> Screen {
+        Screen::new(["StatusGoingAway", "GOING_AWAY", "EndpointUnavailable"]).unwrap()
+    }
+
+    #[test]
+    fn close_lines_pass() {
+        let s = screen();
+        for line in [
+            "websocket: close 1006 (abnormal closure): unexpected EOF",
+            "websocket: close 999",
+            "CloseStatus[code=1008, reason=null]",
+            "CloseStatus[code=999, reason=null]",
+            "received 1011 (internal error) keepalive ping timeout",
+            "code = 999 (unknown), no reason",
+            "{\"msg\":\"ws\",\"code\":1006,\"reason\":\"x\"}",
+            "close_code=4001",
+            "close_code=-1",
+            "closed: 1006",
+            "connection closed with code 1006",
+            "code: Normal",
+            "status = StatusGoingAway",
+            "err: GOING_AWAY",
+            "EndpointUnavailable",
+            "Close status #4001",
+            "closeConnection() {1001=SHUTDOWN,Idle Timeout}",
+            "received WSMessage(type=<WSMsgType.CLOSE: 8>, data=1000, extra='')",
+            "close code is 1006",
+            "Invalid WebSocket frame: invalid status code 5000",
+        ] {
+            assert!(s.passes(line.as_bytes()), "{line}");
+        }
+    }
+
+    #[test]
+    fn plain_lines_do_not() {
+        let s = screen();
+        for line in [
+            "\"PATCH /api/v1/sessions/cc91420d0f39/close HTTP/1.1\" 409 4956",
+            "upstream 10.0.0.1:8080 closed connection, code ECONNRESET",
+            "ws session closed conn=ws-42 duration=17ms",
+            "\"GET /api/v1/search?q=close+1000&code=587 HTTP/1.1\" 200",
+            "ts=1 ration=190645ms max_lifetime_closed=3300",
+            "upstream 10.244.6.113:5000 closed the connection after 1707 bytes",
+            "PUT /api/v1/sessions/7def2b5b06ea/close status=200 took=425ms",
+            "status=200 took=12ms",
+            "closing idle conns count=16",
+        ] {
+            assert!(!s.passes(line.as_bytes()), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_built_in_names_need_no_literals_of_their_own() {
+        let extractor_names = crate::extract::strong_names();
+        let screen = Screen::new(extractor_names).unwrap();
+        assert_eq!(screen.extra_literals(), 0);
+    }
+
+    #[test]
+    fn too_many_names_turn_the_screen_off() {
+        let names: Vec<String> = (0..40).map(|i| format!("Zz{i}Name")).collect();
+        assert!(Screen::new(names.iter().map(String::as_str)).is_none());
+    }
+}
