@@ -18,7 +18,7 @@ use regex::bytes::{Captures, Regex, RegexBuilder};
 
 use crate::error::Error;
 use crate::registry::{self, Alias};
-use crate::screen::Screen;
+use crate::screen::{Screen, Verdict};
 
 /// One close code found on a line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -412,6 +412,8 @@ pub struct Extractor {
     ws_word: Regex,
     close_word: Regex,
     reason: Regex,
+    /// `reason` in any case: what [`REASON`] needs before it can match.
+    reason_word: AhoCorasick,
     names: AhoCorasick,
     /// Per alias: whether it needs a qualifier ([`needs_qualifier`]).
     weak_names: Vec<bool>,
@@ -431,12 +433,11 @@ pub struct Extractor {
 /// `CloseCode::`, `StatusCode.` or `WebSocketCloseStatus.`: short words,
 /// and names other protocols use too (HTTP/2's `PROTOCOL_ERROR`, net/http's
 /// `StatusBadGateway`).
-/// The symbolic names that count without a qualifier.
-pub(crate) fn strong_names() -> impl Iterator<Item = &'static str> {
+/// Every symbolic name, with whether it counts without a qualifier.
+pub(crate) fn screen_names() -> impl Iterator<Item = (&'static str, bool)> {
     registry::aliases()
         .iter()
-        .map(|a| a.name)
-        .filter(|name| !needs_qualifier(name))
+        .map(|a| (a.name, !needs_qualifier(a.name)))
 }
 
 fn needs_qualifier(name: &str) -> bool {
@@ -553,8 +554,12 @@ impl Extractor {
             ws_word: build(WS_WORD),
             close_word: build(CLOSE_WORD),
             reason: build(REASON),
+            reason_word: AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(["reason"])
+                .expect("a literal"),
             screen: if user.is_empty() {
-                Screen::new(strong_names())
+                Screen::new(screen_names())
             } else {
                 None
             },
@@ -634,20 +639,26 @@ impl Extractor {
                 return self.finish(start, out);
             }
         }
-        if self.screen.as_ref().is_some_and(|s| !s.passes(line)) {
-            return;
-        }
+        let verdict = match &self.screen {
+            Some(screen) => screen.verdict(line),
+            None => Verdict {
+                formats: true,
+                names: true,
+            },
+        };
         let mut has_context: Option<bool> = None;
         // The line's `reason=` key, looked for once: a line with thousands
         // of codes must not be searched again for each.
         let mut line_reason: Option<Option<Range<usize>>> = None;
-        let mut caps = self.formats.capture_locations();
-        let mut at = 0;
+        // Capture slots are allocated only for a line the rules will see.
+        let mut caps = None;
+        let mut at = if verdict.formats { 0 } else { line.len() };
         // A rejected match resumes one byte later rather than after itself,
         // so a weak rule's match cannot hide an explicit one that starts
         // inside it ("closed close_code=5000").
         while at < line.len() {
-            let Some(whole) = self.formats.captures_read_at(&mut caps, line, at) else {
+            let caps = caps.get_or_insert_with(|| self.formats.capture_locations());
+            let Some(whole) = self.formats.captures_read_at(caps, line, at) else {
                 break;
             };
             let Some(&(rule, code_group, reason_group)) =
@@ -720,7 +731,9 @@ impl Extractor {
                 _ => whole.start() + 1,
             };
         }
-        self.extract_names(line, start, out);
+        if verdict.names {
+            self.extract_names(line, start, out);
+        }
         self.finish(start, out);
     }
 
@@ -819,6 +832,9 @@ impl Extractor {
     }
 
     fn reason_key(&self, line: &[u8]) -> Option<Range<usize>> {
+        // A literal search first: the full pattern has no literal prefix
+        // the regex engine can look for, and most lines have no reason.
+        self.reason_word.find(line)?;
         let caps: Captures<'_> = self.reason.captures(line)?;
         ["dq", "sq", "bare"]
             .iter()

@@ -12,8 +12,6 @@
 //! but it never stops a line the rules would report (a property the tests
 //! check on every fixture and on generated logs).
 
-use std::collections::HashSet;
-
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// How far after a close word its number may stand: the rules allow
@@ -112,29 +110,80 @@ const LITERALS: &[(&str, Check)] = &[
 /// Teddy, the SIMD searcher behind the literal search, takes this many.
 const MAX_LITERALS: usize = 64;
 
+/// What the screen found a line can hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// A format rule may match: the line meets the format regex.
+    pub formats: bool,
+    /// A symbolic name may count: the line meets the name automaton.
+    pub names: bool,
+}
+
+impl Verdict {
+    const BOTH: Verdict = Verdict {
+        formats: true,
+        names: true,
+    };
+
+    fn formats(formats: bool) -> Verdict {
+        Verdict {
+            formats,
+            names: false,
+        }
+    }
+
+    fn names(names: bool) -> Verdict {
+        Verdict {
+            formats: false,
+            names,
+        }
+    }
+
+    /// True when either part may find a code.
+    pub fn any(self) -> bool {
+        self.formats || self.names
+    }
+}
+
+impl std::ops::BitOrAssign for Verdict {
+    fn bitor_assign(&mut self, other: Verdict) {
+        self.formats |= other.formats;
+        self.names |= other.names;
+    }
+}
+
 /// The screen; see the module documentation.
 pub struct Screen {
     literals: AhoCorasick,
     checks: Vec<Check>,
-    /// Names that count without a qualifier (`StatusGoingAway`).
-    names: HashSet<Vec<u8>>,
+    /// For each literal, the [`WORDS`] inside it (offset and check): the
+    /// leftmost search hides them, so they are checked with it.
+    inner: Vec<Vec<(usize, usize, Check)>>,
+    /// Names that count without a qualifier (`StatusGoingAway`), sorted.
+    strong: Vec<Box<[u8]>>,
+    /// Every name, for a qualified one (`code: Away`), sorted.
+    all: Vec<Box<[u8]>>,
 }
 
 impl Screen {
-    /// A screen for the rules and for these symbolic names (those that count
-    /// without a qualifier). `None` when the names need more literals than
-    /// the SIMD search takes (many names from code tables): then every
-    /// candidate line goes to the rules.
-    pub fn new<'a>(strong_names: impl IntoIterator<Item = &'a str>) -> Option<Screen> {
+    /// A screen for the rules and for these symbolic names, each with
+    /// whether it counts without a qualifier. `None` when the names need
+    /// more literals than the SIMD search takes (many names from code
+    /// tables): then every candidate line goes to the rules.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, bool)>) -> Option<Screen> {
         let mut literals: Vec<String> = Vec::new();
         let mut checks: Vec<Check> = Vec::new();
         for (literal, check) in LITERALS.iter().chain(WORDS) {
             literals.push(literal.to_string());
             checks.push(*check);
         }
-        let mut names = HashSet::new();
-        for name in strong_names {
-            names.insert(name.as_bytes().to_vec());
+        let (mut strong, mut all) = (Vec::new(), Vec::new());
+        for (name, is_strong) in names {
+            all.push(name.as_bytes().into());
+            if !is_strong {
+                continue;
+            }
+            strong.push(name.as_bytes().into());
             if !literals.iter().any(|l| name.contains(l.as_str())) {
                 literals.push(name.to_string());
                 checks.push(Check::Name);
@@ -143,14 +192,34 @@ impl Screen {
         if literals.len() > MAX_LITERALS {
             return None;
         }
+        let inner = literals
+            .iter()
+            .map(|literal| {
+                WORDS
+                    .iter()
+                    .flat_map(|(word, check)| {
+                        literal
+                            .match_indices(word)
+                            .filter(move |_| literal != word)
+                            .map(move |(at, _)| (at, word.len(), *check))
+                    })
+                    .collect()
+            })
+            .collect();
         let literals = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
             .build(&literals)
             .expect("screen literals are valid");
+        for list in [&mut strong, &mut all] {
+            list.sort_unstable();
+            list.dedup();
+        }
         Some(Screen {
             literals,
             checks,
-            names,
+            inner,
+            strong,
+            all,
         })
     }
 
@@ -160,40 +229,62 @@ impl Screen {
         self.checks.len() - LITERALS.len() - WORDS.len()
     }
 
-    /// False when no rule and no symbolic name can find a code in `line`.
-    pub fn passes(&self, line: &[u8]) -> bool {
-        self.literals.find_iter(line).any(|m| {
+    /// Which parts of the extraction can find a code in `line`: the format
+    /// rules, the symbolic names, both or neither.
+    pub fn verdict(&self, line: &[u8]) -> Verdict {
+        let mut verdict = Verdict::default();
+        for m in self.literals.find_iter(line) {
             let (s, e) = (m.start(), m.end());
-            let check = self.checks[m.pattern().as_usize()];
-            self.check(check, line, s, e)
-                || !WORDS.iter().any(|(_, c)| *c == check)
-                    && WORDS.iter().any(|(word, check)| {
-                        memchr::memmem::find_iter(&line[s..e], word.as_bytes())
-                            .any(|at| self.check(*check, line, s + at, s + at + word.len()))
-                    })
-        })
+            let pattern = m.pattern().as_usize();
+            verdict |= self.check(self.checks[pattern], line, s, e);
+            for &(at, len, check) in &self.inner[pattern] {
+                verdict |= self.check(check, line, s + at, s + at + len);
+            }
+            if verdict.formats && verdict.names {
+                break;
+            }
+        }
+        verdict
     }
 
-    fn check(&self, check: Check, line: &[u8], s: usize, e: usize) -> bool {
+    fn check(&self, check: Check, line: &[u8], s: usize, e: usize) -> Verdict {
+        let name = || self.in_name(line, s, e);
         match check {
-            Check::Pass => true,
-            Check::Number => starts_number(&line[e..]),
-            Check::CloseWord => {
-                self.in_name(line, s, e)
-                    || qualifies_name(&line[e..], true)
-                    || close_number(line, s, e)
-            }
-            Check::Key => self.in_name(line, s, e) || key_value(line, s, e),
-            Check::Invalid => line.get(e) == Some(&b' ') || self.in_name(line, s, e),
-            Check::Name => self.in_name(line, s, e),
+            Check::Pass => Verdict::BOTH,
+            Check::Number => Verdict::formats(starts_number(&line[e..])),
+            Check::CloseWord => Verdict {
+                formats: close_number(line, s, e),
+                names: name() || self.qualified_name(&line[e..], qualifier_end(&line[e..], true)),
+            },
+            Check::Key => Verdict {
+                formats: key_value(line, s, e),
+                names: name() || self.qualified_name(&line[e..], key_qualifier_end(&line[e..])),
+            },
+            Check::Invalid => Verdict {
+                formats: line.get(e) == Some(&b' '),
+                names: name(),
+            },
+            Check::Name => Verdict::names(name()),
         }
     }
 
     /// True when the word around `line[s..e]` is a symbolic name.
     fn in_name(&self, line: &[u8], s: usize, e: usize) -> bool {
         let (start, end) = word_around(line, s, e);
-        self.names.contains(&line[start..end])
+        has(&self.strong, &line[start..end])
     }
+
+    /// True when a name follows the qualifier that ends at `at` in `rest`.
+    fn qualified_name(&self, rest: &[u8], at: Option<usize>) -> bool {
+        at.is_some_and(|at| {
+            let len = rest[at..].iter().take_while(|b| is_word(**b)).count();
+            has(&self.all, &rest[at..at + len])
+        })
+    }
+}
+
+fn has(sorted: &[Box<[u8]>], word: &[u8]) -> bool {
+    !word.is_empty() && sorted.binary_search_by(|n| (**n).cmp(word)).is_ok()
 }
 
 fn is_word(b: u8) -> bool {
@@ -235,8 +326,12 @@ fn digits(rest: &[u8]) -> &[u8] {
 /// quantity, and follows a separator those rules allow.
 fn close_number(line: &[u8], s: usize, e: usize) -> bool {
     let (word_start, _) = word_around(line, s, e);
-    // The keyword starts one letter before the literal (`c`+`los`, `d`+`isconnect`).
-    let keyword = s.saturating_sub(1);
+    // The keyword starts one letter before the literal (`c`+`los`,
+    // `d`+`isconnect`); `lost` at the start of a word is no close word.
+    if s == word_start {
+        return false;
+    }
+    let keyword = s - 1;
     let prefix = line[word_start..keyword].to_ascii_lowercase();
     let prefix = prefix.strip_suffix(b"_").unwrap_or(&prefix);
     if !matches!(prefix, b"" | b"on" | b"ws" | b"websocket") || in_url(line, word_start) {
@@ -266,10 +361,11 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
         && !crate::extract::is_quantity(line, at + 4)
 }
 
-/// After a qualifier word: a separator, then a letter (`close: .normal`,
-/// `code = Away`, `Status.GOING_AWAY`, `CloseCodes::Normal`). With
-/// `rest_of_word`, the word's remaining letters are skipped first.
-fn qualifies_name(rest: &[u8], rest_of_word: bool) -> bool {
+/// After a qualifier word: a separator, and where the name after it would
+/// start (`close: .normal`, `code = Away`, `Status.GOING_AWAY`,
+/// `CloseCodes::Normal`). With `rest_of_word`, the word's remaining letters
+/// are skipped first.
+fn qualifier_end(rest: &[u8], rest_of_word: bool) -> Option<usize> {
     let mut at = 0;
     if rest_of_word {
         at += rest.iter().take_while(|b| is_word(**b)).count();
@@ -278,7 +374,7 @@ fn qualifies_name(rest: &[u8], rest_of_word: bool) -> bool {
     match rest.get(at) {
         Some(b':' | b'=' | b'.' | b'(' | b'\'') => at += 1,
         Some(b'?') if rest.get(at + 1) == Some(&b'.') => at += 2,
-        _ => return false,
+        _ => return None,
     }
     while matches!(rest.get(at), Some(b':' | b'.')) {
         at += 1;
@@ -287,26 +383,38 @@ fn qualifies_name(rest: &[u8], rest_of_word: bool) -> bool {
     if rest.get(at) == Some(&b'.') {
         at += 1;
     }
-    rest.get(at).is_some_and(u8::is_ascii_alphabetic)
+    rest.get(at)
+        .is_some_and(u8::is_ascii_alphabetic)
+        .then_some(at)
 }
 
 fn spaces(rest: &[u8]) -> usize {
     rest.iter().take_while(|b| b.is_ascii_whitespace()).count()
 }
 
-/// `code`/`status` at `line[s..e]` as a key: a separator and a value that
-/// some rule takes. Four digits from 1000 to 4999 always can be a code; any
-/// number can when a close word is part of the key (`close_code=999`) or
-/// in Python websockets' `code = 999 (…)`; a name can after a qualifier.
-fn key_value(line: &[u8], s: usize, e: usize) -> bool {
-    let rest = &line[e..];
+/// Where a key's value part starts: after a plural `s` and a closing quote.
+fn key_end(rest: &[u8]) -> usize {
     let mut at = usize::from(rest.first() == Some(&b's'));
     if matches!(rest.get(at), Some(b'"' | b'\'')) {
         at += 1;
     }
-    if qualifies_name(&rest[at..], false) {
-        return true;
-    }
+    at
+}
+
+/// `code`/`status` as a qualifier of a name (`code: Away`,
+/// `CloseCodes::Normal`): where the name would start.
+fn key_qualifier_end(rest: &[u8]) -> Option<usize> {
+    let from = key_end(rest);
+    qualifier_end(&rest[from..], false).map(|at| from + at)
+}
+
+/// `code`/`status` at `line[s..e]` as a key: a separator and a number that
+/// some rule takes. Four digits from 1000 to 4999 always can be a code; any
+/// number can when a close word is part of the key (`close_code=999`) or
+/// in Python websockets' `code = 999 (…)`.
+fn key_value(line: &[u8], s: usize, e: usize) -> bool {
+    let rest = &line[e..];
+    let mut at = key_end(rest);
     let (word_start, _) = word_around(line, s, e);
     if in_url(line, word_start) {
         return false;
@@ -353,7 +461,13 @@ mod tests {
     use super::*;
 
     fn screen() -> Screen {
-        Screen::new(["StatusGoingAway", "GOING_AWAY", "EndpointUnavailable"]).unwrap()
+        Screen::new([
+            ("StatusGoingAway", true),
+            ("GOING_AWAY", true),
+            ("EndpointUnavailable", true),
+            ("Normal", false),
+        ])
+        .unwrap()
     }
 
     #[test]
@@ -381,7 +495,7 @@ mod tests {
             "close code is 1006",
             "Invalid WebSocket frame: invalid status code 5000",
         ] {
-            assert!(s.passes(line.as_bytes()), "{line}");
+            assert!(s.verdict(line.as_bytes()).any(), "{line}");
         }
     }
 
@@ -396,23 +510,23 @@ mod tests {
             "ts=1 ration=190645ms max_lifetime_closed=3300",
             "upstream 10.244.6.113:5000 closed the connection after 1707 bytes",
             "PUT /api/v1/sessions/7def2b5b06ea/close status=200 took=425ms",
+            "lost 1006 packets; LOSS 2001; isconnected 1001",
             "status=200 took=12ms",
             "closing idle conns count=16",
         ] {
-            assert!(!s.passes(line.as_bytes()), "{line}");
+            assert!(!s.verdict(line.as_bytes()).any(), "{line}");
         }
     }
 
     #[test]
     fn the_built_in_names_need_no_literals_of_their_own() {
-        let extractor_names = crate::extract::strong_names();
-        let screen = Screen::new(extractor_names).unwrap();
+        let screen = Screen::new(crate::extract::screen_names()).unwrap();
         assert_eq!(screen.extra_literals(), 0);
     }
 
     #[test]
     fn too_many_names_turn_the_screen_off() {
         let names: Vec<String> = (0..40).map(|i| format!("Zz{i}Name")).collect();
-        assert!(Screen::new(names.iter().map(String::as_str)).is_none());
+        assert!(Screen::new(names.iter().map(|n| (n.as_str(), true))).is_none());
     }
 }
