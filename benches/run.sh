@@ -123,8 +123,10 @@ add "wscode-annotate --format json FILE"        "$QB --format json $QL"
 RG_RE='(?i)(close|code|status)\D{0,20}\b(1[0-9]{3}|[34][0-9]{3})\b'
 if (( HAVE_RG )); then
   add "rg --passthru -N close FILE"             "rg --passthru -N close $QL"
+  add "cat FILE | rg --passthru -N close"       "cat $QL | rg --passthru -N close"
 fi
 add "grep -E 'close|\$' FILE"                   "grep -E 'close|\$' $QL"
+add "cat FILE | grep -E 'close|\$'"             "cat $QL | grep -E 'close|\$'"
 if (( HAVE_RG )); then
   add "rg -c '$RG_RE' FILE"                     "rg -c '$RG_RE' $QL"
 fi
@@ -134,7 +136,7 @@ add "wscode-annotate --summary -j1 FILE"        "$QB --summary -j1 $QL"
 add "cat FILE | wscode-annotate --summary"      "cat $QL | $QB --summary"
 # angle-grinder counting the same codes, when installed (cargo install angle-grinder).
 if command -v agrind >/dev/null 2>&1; then
-  add "agrind count by code"                    "agrind -f $QL '* | parse regex \"(?i)(close|code|status)\\D{0,20}\\b(?P<code>1[0-9]{3}|[34][0-9]{3})\\b\" | count by code'"
+  add "agrind count by code"                    "agrind -f $QL '* | parse regex \"(?i)(?:close|code|status)\\D{0,20}\\b(?P<code>1[0-9]{3}|[34][0-9]{3})\\b\" | count by code'"
 else
   warn "agrind (angle-grinder) not installed: skipping it (cargo install angle-grinder to include it)"
 fi

@@ -3,8 +3,10 @@
 //! Cheap before expensive: one Aho-Corasick automaton of context anchors
 //! (`close`, `socket`, `disconnect`, Python websockets' `received 1…`, …)
 //! decides whether a line can hold a close code at all, and it runs over whole
-//! buffers, not line by line ([`Extractor::next_candidate`]). Only candidate
-//! lines meet the format regex and the symbolic-name automaton.
+//! buffers, not line by line ([`Extractor::next_candidate`]). A candidate
+//! line then meets the [`crate::screen`], a literal search with a few byte
+//! checks, and only a line that passes meets the format regex and the
+//! symbolic-name automaton (each only when the screen saw something for it).
 //!
 //! Precision first: a number counts only in a close-code context taken from
 //! the formats real libraries print (see `fixtures/formats.tsv`), and never

@@ -2,10 +2,12 @@
 //!
 //! The pieces, in the order data flows through them:
 //! [`input`] reads sources in batches of lines, [`extract`] finds close codes
-//! (a prefilter first, then the formats of real libraries), [`registry`]
+//! (a prefilter first, then the [`screen`], then the formats of real
+//! libraries), [`registry`]
 //! explains each code, [`filter`] keeps what the user asked for, [`scan`]
 //! drives it all over a batch and pushes into a [`scan::Sink`], and
-//! [`printer`] writes annotated text or JSON Lines.
+//! [`printer`] writes annotated text or JSON Lines through [`output`], whose
+//! thread writes passthrough bytes straight from the input batches.
 //!
 //! [`tables`] loads code tables (a service's own codes, `--codes`) into the
 //! registry once at startup, and [`lookup`] is the close-code reference at
