@@ -345,15 +345,21 @@ fn stream_source<S: Fork>(
     } else {
         DEFAULT_BUFFER
     };
-    let batches = ThreadedBatches::spawn(BatchReader::with_limits(reader, buffer, ctx.max_line));
-    scan_batches_noting(
-        batches,
-        ctx.extractor,
-        ctx.filter,
-        sink,
-        ctx.pool,
-        on_long_line,
-    )
+    let batches = BatchReader::with_limits(reader, buffer, ctx.max_line);
+    let (extractor, filter) = (ctx.extractor, ctx.filter);
+    // With threads, reading runs ahead on a thread of its own; `-j1` keeps
+    // the whole scan on one thread.
+    match ctx.pool {
+        Some(pool) => scan_batches_noting(
+            ThreadedBatches::spawn(batches),
+            extractor,
+            filter,
+            sink,
+            Some(pool),
+            on_long_line,
+        ),
+        None => scan_batches_noting(batches, extractor, filter, sink, None, on_long_line),
+    }
     .map_err(|failure| match failure {
         ScanError::Read(e) => {
             let path = match source {
