@@ -389,7 +389,7 @@ const PARALLEL_BUFFER: usize = 1024 * 1024;
 const PARALLEL_MIN: usize = 128 * 1024;
 
 /// Batches already read that are scanned side by side, at most.
-const GROUP: usize = 8;
+const GROUP: usize = 4;
 
 /// Scans every batch into `sink`, flushing after each so a trickle of input
 /// comes out line by line. With a `pool`, the batches already waiting are
