@@ -7,7 +7,7 @@ use std::io::{self, Read};
 
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
-use wscode_annotate::input::LineBatcher;
+use wscode_annotate::input::BatchReader;
 use wscode_annotate::printer::{Format, Printer};
 use wscode_annotate::run::scan_batches;
 
@@ -37,7 +37,7 @@ pub fn annotate(
     max_line: usize,
 ) -> Vec<u8> {
     let mut printer = Printer::new(Vec::new(), format, false, false);
-    let batcher = LineBatcher::with_limits(Trickle { data: input, step }, buffer, max_line);
+    let batcher = BatchReader::with_limits(Trickle { data: input, step }, buffer, max_line);
     scan_batches(batcher, extractor, &Filter::default(), &mut printer, None)
         .expect("reading from memory and writing to a Vec cannot fail");
     printer.into_inner()
