@@ -103,6 +103,8 @@ pub struct Batch {
     len: usize,
     whole: bool,
     home: Option<SyncSender<Vec<u8>>>,
+    /// Buffers that grew past this for a long line are freed, not reused.
+    reuse_up_to: usize,
 }
 
 impl Batch {
@@ -114,6 +116,7 @@ impl Batch {
             buf: bytes,
             whole: true,
             home: None,
+            reuse_up_to: 0,
         }
     }
 
@@ -132,7 +135,9 @@ impl Batch {
 impl Drop for Batch {
     fn drop(&mut self) {
         if let Some(home) = self.home.take() {
-            let _ = home.try_send(std::mem::take(&mut self.buf));
+            if self.buf.len() <= self.reuse_up_to {
+                let _ = home.try_send(std::mem::take(&mut self.buf));
+            }
         }
     }
 }
@@ -226,6 +231,7 @@ impl<R: Read> BatchReader<R> {
             len: cut,
             whole,
             home: Some(self.spare_tx.clone()),
+            reuse_up_to: self.size,
         }
     }
 

@@ -139,8 +139,13 @@ impl<W: Output> Fork for Printer<W> {
 }
 
 impl<W: Output> Sink for Printer<W> {
+    /// Only passthrough output refers to the batch. JSON and GitHub output
+    /// is all new bytes and may be far larger than the batch (a line with
+    /// thousands of codes), so it keeps being handed over a buffer at a time.
     fn begin_batch(&mut self, input: &[u8]) {
-        self.out.begin_batch(input);
+        if self.wants_passthrough() {
+            self.out.begin_batch(input);
+        }
     }
 
     fn end_batch(&mut self, batch: Batch) -> io::Result<()> {

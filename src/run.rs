@@ -475,7 +475,11 @@ fn scan_one<S: Fork>(
     sink: &mut S,
     on_long_line: &mut dyn FnMut(u64),
 ) -> io::Result<()> {
-    sink.begin_batch(batch.bytes());
+    // A piece of a long line is megabytes: it is copied out a buffer at a
+    // time rather than held until the writer gets to it.
+    if batch.is_whole() {
+        sink.begin_batch(batch.bytes());
+    }
     if batch.is_whole() {
         scanner.scan_lines(batch.bytes(), sink)?;
     } else {
