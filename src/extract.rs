@@ -641,13 +641,10 @@ impl Extractor {
                 return self.finish(start, out);
             }
         }
-        let verdict = match &self.screen {
-            Some(screen) => screen.verdict(line),
-            None => Verdict {
-                formats: true,
-                names: true,
-            },
-        };
+        let verdict = self
+            .screen
+            .as_ref()
+            .map_or(Verdict::BOTH, |screen| screen.verdict(line));
         let mut has_context: Option<bool> = None;
         // The line's `reason=` key, looked for once: a line with thousands
         // of codes must not be searched again for each.

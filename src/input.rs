@@ -445,6 +445,21 @@ mod tests {
         }
     }
 
+    /// Gives its data, then fails with "broken".
+    struct ThenFail(Option<Vec<u8>>);
+
+    impl Read for ThenFail {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            match self.0.take() {
+                Some(d) => {
+                    out[..d.len()].copy_from_slice(&d);
+                    Ok(d.len())
+                }
+                None => Err(io::Error::new(io::ErrorKind::InvalidData, "broken")),
+            }
+        }
+    }
+
     fn collect(data: &[u8], step: usize, buffer: usize, max_line: usize) -> Vec<(bool, Vec<u8>)> {
         let mut b = BatchReader::with_limits(Trickle { data, step }, buffer, max_line);
         let mut out = Vec::new();
@@ -503,19 +518,6 @@ mod tests {
 
     #[test]
     fn prefetch_keeps_an_error_that_follows_data() {
-        /// Gives `data`, then fails.
-        struct ThenFail(Option<Vec<u8>>);
-        impl Read for ThenFail {
-            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-                match self.0.take() {
-                    Some(d) => {
-                        out[..d.len()].copy_from_slice(&d);
-                        Ok(d.len())
-                    }
-                    None => Err(io::Error::new(io::ErrorKind::InvalidData, "broken")),
-                }
-            }
-        }
         let mut p = Prefetch::spawn(ThenFail(Some(b"some data\n".to_vec())));
         // Let the error reach the queue behind the data.
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -539,18 +541,6 @@ mod tests {
 
     #[test]
     fn an_error_after_data_comes_after_that_data() {
-        struct ThenFail(Option<Vec<u8>>);
-        impl Read for ThenFail {
-            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-                match self.0.take() {
-                    Some(d) => {
-                        out[..d.len()].copy_from_slice(&d);
-                        Ok(d.len())
-                    }
-                    None => Err(io::Error::new(io::ErrorKind::InvalidData, "broken")),
-                }
-            }
-        }
         let mut b = BatchReader::new(ThenFail(Some(b"one\ntwo".to_vec())));
         assert_eq!(b.next_batch().unwrap().unwrap().bytes(), b"one\n");
         assert_eq!(b.next_batch().unwrap().unwrap().bytes(), b"two");

@@ -475,14 +475,12 @@ fn scan_one<S: Fork>(
     sink: &mut S,
     on_long_line: &mut dyn FnMut(u64),
 ) -> io::Result<()> {
-    // A piece of a long line is megabytes: it is copied out a buffer at a
-    // time rather than held until the writer gets to it.
     if batch.is_whole() {
         sink.begin_batch(batch.bytes());
-    }
-    if batch.is_whole() {
         scanner.scan_lines(batch.bytes(), sink)?;
     } else {
+        // A piece of a long line is megabytes: no `begin_batch`, so it is
+        // copied out a buffer at a time rather than held for the writer.
         let first = scanner.first_long_line().is_none();
         scanner.scan_piece(batch.bytes(), sink)?;
         if let (true, Some(line)) = (first, scanner.first_long_line()) {

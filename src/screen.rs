@@ -120,7 +120,8 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    const BOTH: Verdict = Verdict {
+    /// Both parts may find a code (no screen, or a format's own literal).
+    pub const BOTH: Verdict = Verdict {
         formats: true,
         names: true,
     };
@@ -224,8 +225,8 @@ impl Screen {
     }
 
     /// Literals added for names the built-in list does not cover.
-    #[doc(hidden)]
-    pub fn extra_literals(&self) -> usize {
+    #[cfg(test)]
+    fn extra_literals(&self) -> usize {
         self.checks.len() - LITERALS.len() - WORDS.len()
     }
 
@@ -240,7 +241,7 @@ impl Screen {
             for &(at, len, check) in &self.inner[pattern] {
                 verdict |= self.check(check, line, s + at, s + at + len);
             }
-            if verdict.formats && verdict.names {
+            if verdict == Verdict::BOTH {
                 break;
             }
         }
