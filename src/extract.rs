@@ -14,9 +14,13 @@
 //! 1000-4999 are only reported when the line itself says they are close codes.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Captures, Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input};
 
 use crate::error::Error;
 use crate::registry::{self, Alias};
@@ -404,12 +408,80 @@ const UNITS: &[&str] = &[
     "s)",
 ];
 
+/// A regex builder for the built-in rules: bytes, ASCII classes (like
+/// `RegexBuilder::unicode(false)`).
+fn bytes_regex() -> meta::Builder {
+    let mut builder = meta::Regex::builder();
+    builder
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(meta::Config::new().utf8_empty(false));
+    builder
+}
+
+/// One rule's regex on its own, and where its groups are.
+struct RuleGroups {
+    regex: meta::Regex,
+    code: usize,
+    reason: Option<usize>,
+}
+
+/// Where one rule's match put the code and the reason.
+struct Groups {
+    code: Range<usize>,
+    /// `None` when the rule has no reason group; `Some(None)` when it has
+    /// one that did not take part.
+    reason: Option<Option<Range<usize>>>,
+}
+
+impl RuleGroups {
+    fn new(rule: &Rule) -> RuleGroups {
+        // Only ever run anchored on a known match: no prefilter, and
+        // the engines that resolve groups are enough.
+        let regex = bytes_regex()
+            .configure(
+                meta::Config::new()
+                    .utf8_empty(false)
+                    .auto_prefilter(false)
+                    .hybrid(false),
+            )
+            .build(rule.regex)
+            .expect("built-in format regex is valid");
+        let info = regex.group_info();
+        let group = |prefix: &str| {
+            info.to_index(
+                regex_automata::PatternID::ZERO,
+                &format!("{prefix}_{}", rule.group),
+            )
+        };
+        RuleGroups {
+            code: group("c").expect("every rule has a code group"),
+            reason: group("r"),
+            regex,
+        }
+    }
+
+    /// The groups of this rule's match at `span` of `line` (found by the
+    /// search over all rules, so it matches there).
+    fn read(&self, line: &[u8], span: Range<usize>) -> Option<Groups> {
+        let mut caps = self.regex.create_captures();
+        let input = Input::new(line).span(span).anchored(Anchored::Yes);
+        self.regex.search_captures(&input, &mut caps);
+        let code = caps.get_group(self.code)?.range();
+        let reason = self.reason.map(|g| caps.get_group(g).map(|s| s.range()));
+        Some(Groups { code, reason })
+    }
+}
+
 /// The extractor: built once, shared by every thread.
 pub struct Extractor {
     prefilter: AhoCorasick,
-    formats: Regex,
-    /// (rule index, code group index, reason group index) per rule.
-    groups: Vec<(usize, usize, Option<usize>)>,
+    /// Every rule as a pattern of its own: one search finds the leftmost
+    /// match and says which rule it is, without resolving any group.
+    formats: meta::Regex,
+    /// Per rule: its regex alone, run on its match only to read the groups.
+    /// A small automaton there costs a fraction of resolving groups in all
+    /// rules at once. Built when the rule first matches.
+    rule_groups: Vec<OnceLock<RuleGroups>>,
     close_event: Regex,
     ws_word: Regex,
     close_word: Regex,
@@ -423,7 +495,7 @@ pub struct Extractor {
     /// those of installed code tables ([`registry::aliases`]), taken once so
     /// pattern indices stay valid.
     aliases: &'static [Alias],
-    /// Per alias in `names`: its index in `aliases`.
+    /// `--pattern` regexes.
     user: Vec<Regex>,
     /// The cheap test before the rules; `None` scans every candidate.
     screen: Option<Screen>,
@@ -498,25 +570,18 @@ impl Extractor {
             .match_kind(MatchKind::LeftmostFirst)
             .build(ANCHORS)
             .expect("anchors are valid literals");
-        let alternation: Vec<String> = RULES.iter().map(|r| format!("(?:{})", r.regex)).collect();
-        let formats = RegexBuilder::new(&alternation.join("|"))
-            .unicode(false)
-            .build()
-            .expect("built-in format regex is valid");
-        let groups = RULES
-            .iter()
-            .enumerate()
-            .map(|(i, rule)| {
-                let code = formats
-                    .capture_names()
-                    .position(|n| n == Some(&format!("c_{}", rule.group)))
-                    .expect("every rule has a code group");
-                let reason = formats
-                    .capture_names()
-                    .position(|n| n == Some(&format!("r_{}", rule.group)));
-                (i, code, reason)
-            })
-            .collect();
+        // Only ever searched for bounds and the rule: no engine that
+        // resolves groups is needed.
+        let formats = bytes_regex()
+            .configure(
+                meta::Config::new()
+                    .utf8_empty(false)
+                    .onepass(false)
+                    .backtrack(false),
+            )
+            .build_many(&RULES.iter().map(|r| r.regex).collect::<Vec<_>>())
+            .expect("built-in format regexes are valid");
+        let rule_groups = RULES.iter().map(|_| OnceLock::new()).collect();
         let aliases = registry::aliases();
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
@@ -551,7 +616,7 @@ impl Extractor {
         Ok(Extractor {
             prefilter,
             formats,
-            groups,
+            rule_groups,
             close_event: build(CLOSE_EVENT),
             ws_word: build(WS_WORD),
             close_word: build(CLOSE_WORD),
@@ -649,25 +714,22 @@ impl Extractor {
         // The line's `reason=` key, looked for once: a line with thousands
         // of codes must not be searched again for each.
         let mut line_reason: Option<Option<Range<usize>>> = None;
-        // Capture slots are allocated only for a line the rules will see.
-        let mut caps = None;
         let mut at = if verdict.formats { 0 } else { line.len() };
         // A rejected match resumes one byte later rather than after itself,
         // so a weak rule's match cannot hide an explicit one that starts
         // inside it ("closed close_code=5000").
         while at < line.len() {
-            let caps = caps.get_or_insert_with(|| self.formats.capture_locations());
-            let Some(whole) = self.formats.captures_read_at(caps, line, at) else {
+            let Some(whole) = self.formats.search(&Input::new(line).span(at..line.len())) else {
                 break;
             };
-            let Some(&(rule, code_group, reason_group)) =
-                self.groups.iter().find(|(_, g, _)| caps.get(*g).is_some())
-            else {
+            let index = whole.pattern().as_usize();
+            let rule = &RULES[index];
+            let groups = self.rule_groups[index].get_or_init(|| RuleGroups::new(rule));
+            let Some(found) = groups.read(line, whole.range()) else {
                 at = whole.start() + 1;
                 continue;
             };
-            let rule = &RULES[rule];
-            let (cs, ce) = caps.get(code_group).expect("checked above");
+            let (cs, ce) = (found.code.start, found.code.end);
             let value = match rule.value {
                 Value::Decimal => parse_code(&line[cs..ce]),
                 Value::PyBytes => parse_py_bytes(&line[cs..ce]),
@@ -704,13 +766,13 @@ impl Extractor {
             };
             // A format with its own reason syntax does not borrow a
             // `reason=` key meant for another code on the line.
-            let reason = match reason_group {
-                Some(g) => caps.get(g).map(|(rs, re)| rs..re),
+            let own_reason = groups.reason.is_some();
+            let reason = match found.reason {
+                Some(r) => r,
                 None => line_reason
                     .get_or_insert_with(|| self.reason_key(line))
                     .clone(),
             };
-            let own_reason = reason_group.is_some();
             push(
                 out,
                 start,
