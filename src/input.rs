@@ -6,8 +6,9 @@
 //! pours, a batch is a full buffer and throughput holds. A batch owns its
 //! buffer, so it can travel to the output thread and be written from there
 //! without a copy; buffers come back to the reader for reuse. Memory is
-//! bounded: a line longer than the limit is handed out in pieces, and
-//! [`ThreadedBatches`] keeps only a few batches waiting.
+//! bounded: a line longer than the limit is handed out in pieces, and a
+//! threaded scan ([`crate::run::scan_batches_threaded`]) keeps only a few
+//! batches out at once.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -60,7 +61,10 @@ impl Source {
                     path: "-".into(),
                     source,
                 }),
-            Source::Stdin => Ok(Box::new(io::stdin())),
+            Source::Stdin => {
+                grow_pipe(&io::stdin());
+                Ok(Box::new(io::stdin()))
+            }
             Source::File(path) => {
                 let file = File::open(path).map_err(|source| Error::Input {
                     path: path.clone(),
@@ -79,6 +83,19 @@ impl Source {
                     source,
                 })
             }
+        }
+    }
+}
+
+/// Asks for a larger buffer when `fd` is a pipe (nothing happens otherwise,
+/// or when the system refuses): a flood of input or output then moves in
+/// large reads and writes, with fewer wake-ups of the process on the other
+/// end. A trickle is unaffected: a read still returns what is there.
+pub fn grow_pipe(fd: &impl std::os::fd::AsFd) {
+    const PIPE_BUFFER: usize = 1 << 20;
+    if let Ok(size) = rustix::pipe::fcntl_getpipe_size(fd) {
+        if size < PIPE_BUFFER {
+            let _ = rustix::pipe::fcntl_setpipe_size(fd, PIPE_BUFFER);
         }
     }
 }
@@ -156,11 +173,6 @@ pub trait Batches {
     /// The next batch, waiting for it; `None` at the end of the input. An
     /// error comes after every byte read before it was handed out.
     fn next_batch(&mut self) -> io::Result<Option<Batch>>;
-
-    /// The next batch if one is ready now, without waiting.
-    fn ready_batch(&mut self) -> Option<io::Result<Batch>> {
-        None
-    }
 }
 
 /// Reads lines in batches; see the module documentation.
@@ -289,44 +301,6 @@ impl<R: Read> Batches for BatchReader<R> {
             }
             self.fill()?;
         }
-    }
-}
-
-/// Batches read on a thread of their own, so reading overlaps scanning.
-/// At most [`PREFETCH_BLOCKS`] batches wait, so memory stays bounded.
-pub struct ThreadedBatches {
-    queue: Receiver<io::Result<Batch>>,
-}
-
-impl ThreadedBatches {
-    /// Starts the thread that runs `batches`.
-    pub fn spawn<B: Batches + Send + 'static>(mut batches: B) -> ThreadedBatches {
-        let (tx, rx) = sync_channel(PREFETCH_BLOCKS);
-        std::thread::spawn(move || loop {
-            let next = match batches.next_batch() {
-                Ok(Some(batch)) => Ok(batch),
-                Ok(None) => return,
-                Err(e) => Err(e),
-            };
-            let failed = next.is_err();
-            if tx.send(next).is_err() || failed {
-                return;
-            }
-        });
-        ThreadedBatches { queue: rx }
-    }
-}
-
-impl Batches for ThreadedBatches {
-    fn next_batch(&mut self) -> io::Result<Option<Batch>> {
-        match self.queue.recv() {
-            Ok(next) => next.map(Some),
-            Err(_) => Ok(None),
-        }
-    }
-
-    fn ready_batch(&mut self) -> Option<io::Result<Batch>> {
-        self.queue.try_recv().ok()
     }
 }
 
@@ -571,24 +545,5 @@ mod tests {
             seen.len(),
             data.len() / 4096
         );
-    }
-
-    #[test]
-    fn threaded_batches_are_the_same_batches() {
-        let data: Vec<u8> = (0..200_000u32)
-            .map(|i| if i % 97 == 0 { b'\n' } else { b'x' })
-            .collect();
-        let mut direct = Vec::new();
-        let mut b = BatchReader::with_limits(io::Cursor::new(data.clone()), 1000, 4096);
-        while let Some(batch) = b.next_batch().unwrap() {
-            direct.push(batch.bytes().to_vec());
-        }
-        let mut threaded =
-            ThreadedBatches::spawn(BatchReader::with_limits(io::Cursor::new(data), 1000, 4096));
-        let mut via_thread = Vec::new();
-        while let Some(batch) = threaded.next_batch().unwrap() {
-            via_thread.push(batch.bytes().to_vec());
-        }
-        assert_eq!(direct, via_thread);
     }
 }

@@ -160,7 +160,10 @@ fn main() -> ExitCode {
 fn raw_stdout() -> Box<dyn Write + Send> {
     use std::os::fd::AsFd;
     match io::stdout().as_fd().try_clone_to_owned() {
-        Ok(fd) => Box::new(std::fs::File::from(fd)),
+        Ok(fd) => {
+            wscode_annotate::input::grow_pipe(&fd);
+            Box::new(std::fs::File::from(fd))
+        }
         Err(_) => Box::new(io::stdout()),
     }
 }

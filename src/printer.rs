@@ -42,24 +42,26 @@ pub struct Printer<W: Write> {
     only_matching: bool,
     source: String,
     scratch: Vec<u8>,
-    /// Bytes the parts of one batch may still hold in memory, shared by the
-    /// parts; refilled when the batch is flushed.
+    /// Bytes the parts not yet joined may still hold in memory, shared by
+    /// the parts; a part gives its bytes back when it is joined or dropped.
     part_budget: Arc<AtomicUsize>,
 }
 
-/// Bytes of output that the parts of one batch scanned in parallel may hold
-/// in memory before they are written in order. Output is usually about as
+/// Bytes of output that the parts scanned on workers may hold in memory,
+/// together, before they are written in order. Output is usually about as
 /// large as its input, but JSON repeats a line for each code on it, so a
-/// line with thousands of codes gives far more. Past this budget the batch
-/// is scanned again on one thread, writing as it goes ([`PartTooLarge`]).
+/// line with thousands of codes gives far more. Past this budget a batch is
+/// scanned again in order, writing as it goes ([`PartTooLarge`]).
 pub const PART_BUDGET: usize = 8 << 20;
 
-/// A part's output, in memory within the batch's budget.
+/// A part's output, in memory within the shared budget.
 pub struct PartBuffer {
     segments: Segments,
     /// The printer's writer keeps references, so this part may too.
     references: bool,
     budget: Arc<AtomicUsize>,
+    /// Bytes taken from the budget, given back on drop.
+    held: usize,
 }
 
 impl Write for PartBuffer {
@@ -75,11 +77,18 @@ impl Write for PartBuffer {
         if taken.is_err() {
             return Err(io::Error::other(PartTooLarge));
         }
+        self.held += added;
         Ok(data.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+impl Drop for PartBuffer {
+    fn drop(&mut self) {
+        self.budget.fetch_add(self.held, Ordering::Relaxed);
     }
 }
 
@@ -127,14 +136,16 @@ impl<W: Output> Fork for Printer<W> {
             segments: Segments::default(),
             references: self.out.keeps_references(),
             budget: Arc::clone(&self.part_budget),
+            held: 0,
         };
         let mut p = Printer::new(out, self.format, self.color, self.only_matching);
         p.set_source(&self.source);
         p
     }
 
-    fn join(&mut self, part: Printer<PartBuffer>) -> io::Result<()> {
-        self.out.append(part.out.segments)
+    /// The part's bytes go to the writer, and back to the budget.
+    fn join(&mut self, mut part: Printer<PartBuffer>) -> io::Result<()> {
+        self.out.append(std::mem::take(&mut part.out.segments))
     }
 }
 
@@ -161,7 +172,6 @@ impl<W: Output> Sink for Printer<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.part_budget.store(PART_BUDGET, Ordering::Relaxed);
         self.out.flush()
     }
 

@@ -5,10 +5,12 @@
 //! rules tripped. A closed output pipe ends the run quietly: it is how
 //! `| head` says it has seen enough.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
-use std::sync::Arc;
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -18,11 +20,11 @@ use crate::error::Error;
 use crate::extract::Extractor;
 use crate::filter::Filter;
 use crate::gate::{Gate, Trip};
-use crate::input::{Batch, BatchReader, Batches, Source, ThreadedBatches, DEFAULT_BUFFER};
+use crate::input::{Batch, BatchReader, Batches, Source, DEFAULT_BUFFER};
 use crate::output::Output;
 use crate::printer::{Format, Printer};
 use crate::report;
-use crate::scan::{count_lines, Fork, PartTooLarge, Scanned, Scanner, Sink, Tee};
+use crate::scan::{Fork, PartTooLarge, Scanned, Scanner, Sink, Tee};
 use crate::summary::Summary;
 
 /// How a run ended.
@@ -79,15 +81,20 @@ pub fn run<W: Output>(
         ));
     }
     let extractor = Extractor::new(&config.patterns)?;
+    // The summary splits files between the threads of a pool; streams
+    // (and annotate mode) use workers of their own.
     let pool = match config.threads {
-        0 | 1 => None,
-        n => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok(),
+        n if n > 1 && config.mode == Mode::Summary => {
+            rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()
+        }
+        _ => None,
     };
     let ctx = Context {
         extractor: &extractor,
         filter: &config.filter,
         gate: config.gate.clone(),
         pool: pool.as_ref(),
+        threads: config.threads,
         search_zip: config.search_zip,
         max_line: config.max_line,
     };
@@ -103,6 +110,8 @@ struct Context<'a> {
     filter: &'a Filter,
     gate: Option<Arc<Gate>>,
     pool: Option<&'a rayon::ThreadPool>,
+    /// Threads for scanning a stream (1: all on this thread).
+    threads: usize,
     /// `-z`: decompress stdin too when it is compressed.
     search_zip: bool,
     /// Longest line kept whole.
@@ -268,10 +277,10 @@ fn summarize_source(
                                 ctx.max_line,
                             );
                             let scanned =
-                                scan_batches(batcher, ctx.extractor, ctx.filter, &mut part, None)
+                                scan_batches(batcher, ctx.extractor, ctx.filter, &mut part)
                                     .map_err(|e| match e {
-                                    ScanError::Read(e) | ScanError::Write(e) => e,
-                                })?;
+                                        ScanError::Read(e) | ScanError::Write(e) => e,
+                                    })?;
                             Ok((part, scanned))
                         })
                         .collect()
@@ -340,27 +349,17 @@ fn stream_source<S: Fork>(
     on_long_line: &mut dyn FnMut(u64),
 ) -> Result<Scanned, Failure> {
     let reader = source.open_with(ctx.search_zip).map_err(Failure::Input)?;
-    let buffer = if ctx.pool.is_some() {
-        PARALLEL_BUFFER
-    } else {
-        DEFAULT_BUFFER
-    };
-    let batches = BatchReader::with_limits(reader, buffer, ctx.max_line);
     let (extractor, filter) = (ctx.extractor, ctx.filter);
-    // With threads, reading runs ahead on a thread of its own; `-j1` keeps
-    // the whole scan on one thread.
-    match ctx.pool {
-        Some(pool) => scan_batches_noting(
-            ThreadedBatches::spawn(batches),
-            extractor,
-            filter,
-            sink,
-            Some(pool),
-            on_long_line,
-        ),
-        None => scan_batches_noting(batches, extractor, filter, sink, None, on_long_line),
-    }
-    .map_err(|failure| match failure {
+    // With threads, reading runs ahead on a thread of its own and batches
+    // are scanned on workers; `-j1` keeps the whole scan on one thread.
+    let scanned = if ctx.threads > 1 {
+        let batches = BatchReader::with_limits(reader, PARALLEL_BUFFER, ctx.max_line);
+        scan_threaded(batches, extractor, filter, sink, ctx.threads, on_long_line)
+    } else {
+        let batches = BatchReader::with_limits(reader, DEFAULT_BUFFER, ctx.max_line);
+        scan_here(batches, extractor, filter, sink, on_long_line)
+    };
+    scanned.map_err(|failure| match failure {
         ScanError::Read(e) => {
             let path = match source {
                 Source::Stdin => "-".into(),
@@ -372,7 +371,7 @@ fn stream_source<S: Fork>(
     })
 }
 
-/// Why [`scan_batches`] stopped early.
+/// Why a scan stopped early.
 #[derive(Debug)]
 pub enum ScanError {
     /// Reading the input failed; what was read before has been written.
@@ -381,95 +380,73 @@ pub enum ScanError {
     Write(io::Error),
 }
 
-/// The read buffer when batches are split between threads: large enough
-/// that each thread gets a good share.
+/// The read buffer when batches go to workers: large enough that handing a
+/// batch over costs little next to scanning it.
 const PARALLEL_BUFFER: usize = 1024 * 1024;
 
-/// Batches at least this large are split between threads.
-const PARALLEL_MIN: usize = 128 * 1024;
+/// Batches read but not yet written, per worker: enough that a worker never
+/// waits for the reader or for the writer, few enough to bound memory.
+const IN_FLIGHT_PER_WORKER: usize = 2;
 
-/// Batches already read that are scanned side by side, at most.
-const GROUP: usize = 4;
-
-/// Scans every batch into `sink`, flushing after each so a trickle of input
-/// comes out line by line. With a `pool`, the batches already waiting are
-/// scanned side by side and a large batch is split at line boundaries, each
-/// part into its own part of the sink ([`Fork`]); the parts are joined in
-/// order, so the result is the same as a one-thread scan.
-pub fn scan_batches<B: Batches, S: Fork>(
+/// Scans every batch into `sink` on this thread, flushing after each so a
+/// trickle of input comes out line by line.
+pub fn scan_batches<B: Batches, S: Sink>(
     batches: B,
     extractor: &Extractor,
     filter: &Filter,
     sink: &mut S,
-    pool: Option<&rayon::ThreadPool>,
 ) -> Result<Scanned, ScanError> {
-    scan_batches_noting(batches, extractor, filter, sink, pool, &mut |_| {})
+    scan_here(batches, extractor, filter, sink, &mut |_| {})
+}
+
+/// [`scan_batches`] with `threads` workers: batches are read on a thread of
+/// their own, scanned on the workers each into its own part of the sink
+/// ([`Fork`]), and the parts are joined here in input order, so the result
+/// is the same as on one thread. Pieces of a line longer than the limit
+/// (and a batch whose output is too large to hold) are scanned here, in
+/// order.
+pub fn scan_batches_threaded<B, S>(
+    batches: B,
+    extractor: &Extractor,
+    filter: &Filter,
+    sink: &mut S,
+    threads: usize,
+) -> Result<Scanned, ScanError>
+where
+    B: Batches + Send + 'static,
+    S: Fork,
+{
+    scan_threaded(batches, extractor, filter, sink, threads, &mut |_| {})
 }
 
 /// [`scan_batches`], calling `on_long_line` with the line's number when the
 /// first line longer than the reader's limit starts to arrive (it is also
 /// in [`Scanned::first_long_line`] at the end).
-pub fn scan_batches_noting<B: Batches, S: Fork>(
+fn scan_here<B: Batches, S: Sink>(
     mut batches: B,
     extractor: &Extractor,
     filter: &Filter,
     sink: &mut S,
-    pool: Option<&rayon::ThreadPool>,
     on_long_line: &mut dyn FnMut(u64),
 ) -> Result<Scanned, ScanError> {
     let mut scanner = Scanner::new(extractor, filter);
-    // A batch (or error) taken while gathering a group, for the next round.
-    let mut waiting: Option<io::Result<Batch>> = None;
     loop {
-        let next = match waiting.take() {
-            Some(next) => next.map(Some),
-            None => batches.next_batch(),
-        };
-        let batch = match next {
-            Ok(Some(batch)) => batch,
-            Ok(None) => break,
+        match batches.next_batch() {
+            Ok(Some(batch)) => {
+                scan_one(batch, &mut scanner, sink, on_long_line).map_err(ScanError::Write)?
+            }
+            Ok(None) => return finish(&mut scanner, sink),
             Err(e) => {
                 // Keep what was read, then report.
-                scanner.finish(sink).map_err(ScanError::Write)?;
-                sink.flush().map_err(ScanError::Write)?;
+                finish(&mut scanner, sink)?;
                 return Err(ScanError::Read(e));
             }
-        };
-        let parallel = pool.filter(|_| batch.is_whole() && scanner.at_line_start());
-        let Some(pool) = parallel else {
-            scan_one(batch, &mut scanner, sink, on_long_line).map_err(ScanError::Write)?;
-            continue;
-        };
-        let mut group = vec![batch];
-        while group.len() < GROUP {
-            match batches.ready_batch() {
-                Some(Ok(batch)) if batch.is_whole() => group.push(batch),
-                Some(other) => {
-                    waiting = Some(other);
-                    break;
-                }
-                None => break,
-            }
         }
-        if group.len() == 1 && group[0].bytes().len() < PARALLEL_MIN {
-            let batch = group.pop().expect("one batch");
-            scan_one(batch, &mut scanner, sink, on_long_line)
-        } else {
-            scan_parallel(group, pool, &mut scanner, extractor, filter, sink)
-        }
-        .map_err(ScanError::Write)?;
     }
-    scanner.finish(sink).map_err(ScanError::Write)?;
-    sink.flush().map_err(ScanError::Write)?;
-    Ok(Scanned {
-        lines: scanner.lines(),
-        bytes: scanner.bytes(),
-        first_long_line: scanner.first_long_line(),
-    })
 }
 
 /// Scans one batch on this thread.
-fn scan_one<S: Fork>(
+fn scan_one<S: Sink>(
     batch: Batch,
     scanner: &mut Scanner<'_>,
     sink: &mut S,
@@ -491,113 +468,249 @@ fn scan_one<S: Fork>(
     sink.end_batch(batch)
 }
 
-/// Scans batches of whole lines on every thread of `pool`: each batch, or
-/// each part of a batch when there are fewer batches than threads.
-fn scan_parallel<S: Fork>(
-    batches: Vec<Batch>,
-    pool: &rayon::ThreadPool,
-    scanner: &mut Scanner<'_>,
+/// What the reader thread and the workers tell the scan's own thread.
+enum Event<P> {
+    /// The reader's next batch (`None` at the end of the input).
+    Read(io::Result<Option<Batch>>),
+    /// A worker is done with the batch numbered `seq`.
+    Done(u64, Done<P>),
+}
+
+/// A worker's result.
+enum Done<P> {
+    /// The batch's output is in `part`; it held `lines` lines.
+    Scanned { batch: Batch, part: P, lines: u64 },
+    /// The output did not fit in memory: scan it again on the scan's thread,
+    /// writing as it goes.
+    Again(Batch),
+    /// The part failed for another reason.
+    Failed(io::Error),
+}
+
+/// A batch for a worker: its number, the part its output goes to, and the
+/// number of lines before it (for sinks that print line numbers).
+struct Job<P> {
+    seq: u64,
+    batch: Batch,
+    part: P,
+    lines_before: u64,
+}
+
+/// [`scan_batches_threaded`], noting the first long line as [`scan_here`]
+/// does. Workers never wait on one another: each takes the next batch as
+/// soon as it is free, and this thread writes results as they complete in
+/// order.
+fn scan_threaded<B, S>(
+    batches: B,
     extractor: &Extractor,
     filter: &Filter,
     sink: &mut S,
-) -> io::Result<()> {
-    let threads = pool.current_num_threads() * 2;
-    let split = threads.div_ceil(batches.len());
-    // The jobs, in input order: a batch's index and a part of its bytes.
-    let jobs: Vec<(usize, &[u8])> = batches
-        .iter()
-        .enumerate()
-        .flat_map(|(i, batch)| {
-            let bytes = batch.bytes();
-            let parts = if bytes.len() >= PARALLEL_MIN {
-                split
-            } else {
-                1
-            };
-            split_at_lines(bytes, parts)
-                .into_iter()
-                .map(move |part| (i, part))
-        })
-        .collect();
-    let numbered = sink.wants_line_numbers();
-    // Each job's first line number: the lines before it (counted up front
-    // only when the sink needs them; otherwise the workers count).
-    let mut seen = scanner.lines();
-    let mut work = Vec::with_capacity(jobs.len());
-    for &(i, part) in &jobs {
-        let mut out = sink.fork();
-        out.begin_batch(batches[i].bytes());
-        work.push((part, seen, out));
-        if numbered {
-            seen += count_lines(part);
+    threads: usize,
+    on_long_line: &mut dyn FnMut(u64),
+) -> Result<Scanned, ScanError>
+where
+    B: Batches + Send + 'static,
+    S: Fork,
+{
+    let workers = threads.max(1);
+    let in_flight = workers * IN_FLIGHT_PER_WORKER + 1;
+    let (events_tx, events) = channel::<Event<S::Part>>();
+    // The reader takes a credit before each read and every batch written
+    // gives one back: at most `in_flight` batches are out at once.
+    let (credit_tx, credits) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        credit_tx.send(()).expect("the channel holds every credit");
+    }
+    spawn_reader(batches, credits, events_tx.clone());
+    let (job_tx, jobs) = sync_channel::<Job<S::Part>>(in_flight);
+    let jobs = Mutex::new(jobs);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let events = events_tx.clone();
+            let jobs = &jobs;
+            scope.spawn(move || work(jobs, extractor, filter, &events));
         }
-    }
-    let done: Vec<io::Result<(S::Part, u64)>> = pool.install(|| {
-        work.into_par_iter()
-            .map(|(part, start, mut out)| {
-                let mut worker = Scanner::starting_after(extractor, filter, start);
-                worker.scan_lines(part, &mut out)?;
-                Ok((out, worker.lines() - start))
-            })
-            .collect()
-    });
-    if done
-        .iter()
-        .any(|part| part.as_ref().is_err_and(PartTooLarge::is))
-    {
-        // Too much output to hold (a line with thousands of codes, in
-        // JSON): nothing of these batches is written yet, so scan them
-        // again on this thread, writing as it goes.
-        drop(done);
-        for batch in batches {
-            scan_one(batch, scanner, sink, &mut |_| {})?;
-        }
-        return Ok(());
-    }
-    let bytes: usize = batches.iter().map(|b| b.bytes().len()).sum();
-    let indices: Vec<usize> = jobs.iter().map(|&(i, _)| i).collect();
-    let mut batches = batches.into_iter();
-    let mut current: Option<(usize, Batch)> = None;
-    let mut counted = 0;
-    for (i, part) in indices.into_iter().zip(done) {
-        let (part, lines) = part?;
-        if current.as_ref().is_none_or(|(at, _)| *at != i) {
-            if let Some((_, batch)) = current.take() {
-                sink.flush()?;
-                sink.end_batch(batch)?;
-            }
-            let batch = batches.next().expect("a batch for every job");
-            sink.begin_batch(batch.bytes());
-            current = Some((i, batch));
-        }
-        counted += lines;
-        sink.join(part)?;
-    }
-    if let Some((_, batch)) = current {
-        sink.flush()?;
-        sink.end_batch(batch)?;
-    }
-    scanner.advance(counted, bytes as u64);
-    Ok(())
+        drop(events_tx);
+        let mut order = InOrder {
+            scanner: Scanner::new(extractor, filter),
+            credits: credit_tx,
+            on_long_line,
+        };
+        // Returning drops `job_tx`, which lets the workers go.
+        order.run(events, job_tx, sink)
+    })
 }
 
-/// Splits whole lines into at most `n` parts of about equal size, each
-/// ending at a line end.
-fn split_at_lines(lines: &[u8], n: usize) -> Vec<&[u8]> {
-    let mut parts = Vec::with_capacity(n);
-    let target = lines.len().div_ceil(n.max(1));
-    let mut rest = lines;
-    while !rest.is_empty() {
-        if rest.len() <= target {
-            parts.push(rest);
-            break;
+/// Runs `batches` on a thread of its own (it may block on a read forever,
+/// so the scan must be able to return without it), a read per credit.
+fn spawn_reader<B, P>(mut batches: B, credits: Receiver<()>, events: Sender<Event<P>>)
+where
+    B: Batches + Send + 'static,
+    P: Send + 'static,
+{
+    std::thread::spawn(move || {
+        while credits.recv().is_ok() {
+            let next = batches.next_batch();
+            let last = !matches!(next, Ok(Some(_)));
+            if events.send(Event::Read(next)).is_err() || last {
+                return;
+            }
         }
-        let cut = memchr::memchr(b'\n', &rest[target..]).map_or(rest.len(), |p| target + p + 1);
-        let (part, tail) = rest.split_at(cut);
-        parts.push(part);
-        rest = tail;
+    });
+}
+
+/// A worker: scans jobs until there are no more.
+fn work<P: Sink>(
+    jobs: &Mutex<Receiver<Job<P>>>,
+    extractor: &Extractor,
+    filter: &Filter,
+    events: &Sender<Event<P>>,
+) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(jobs) => jobs.recv(),
+            Err(_) => return,
+        };
+        let Ok(Job {
+            seq,
+            batch,
+            mut part,
+            lines_before,
+        }) = job
+        else {
+            return;
+        };
+        let mut scanner = Scanner::starting_after(extractor, filter, lines_before);
+        part.begin_batch(batch.bytes());
+        let done = match scanner.scan_lines(batch.bytes(), &mut part) {
+            Ok(()) => Done::Scanned {
+                lines: scanner.lines() - lines_before,
+                batch,
+                part,
+            },
+            Err(e) if PartTooLarge::is(&e) => Done::Again(batch),
+            Err(e) => Done::Failed(e),
+        };
+        if events.send(Event::Done(seq, done)).is_err() {
+            return;
+        }
     }
-    parts
+}
+
+/// The scan's own thread in [`scan_threaded`]: hands batches to workers,
+/// scans what must be scanned in order, and joins results in input order.
+struct InOrder<'s, 'n> {
+    scanner: Scanner<'s>,
+    credits: SyncSender<()>,
+    on_long_line: &'n mut dyn FnMut(u64),
+}
+
+impl InOrder<'_, '_> {
+    fn run<S: Fork>(
+        &mut self,
+        events: Receiver<Event<S::Part>>,
+        jobs: SyncSender<Job<S::Part>>,
+        sink: &mut S,
+    ) -> Result<Scanned, ScanError> {
+        let numbered = sink.wants_line_numbers();
+        // Batches numbered in read order; `written` is the next to write.
+        let (mut read, mut written) = (0u64, 0u64);
+        // Newlines in the batches read so far: the lines before the next.
+        let mut lines_read = 0u64;
+        // The last batch read was a piece of a long line: the next one
+        // finishes that line, so it is scanned here too.
+        let mut in_long_line = false;
+        // Read in order, not yet written: batches for this thread, and
+        // workers' results that came early.
+        let mut pending: BTreeMap<u64, Done<S::Part>> = BTreeMap::new();
+        let mut here: BTreeMap<u64, Batch> = BTreeMap::new();
+        let mut end: Option<io::Result<()>> = None;
+        loop {
+            // Write everything that is next in order.
+            loop {
+                if let Some(batch) = here.remove(&written) {
+                    self.scan_here(batch, sink)?;
+                } else if let Some(done) = pending.remove(&written) {
+                    self.write(done, sink)?;
+                } else {
+                    break;
+                }
+                written += 1;
+                let _ = self.credits.try_send(());
+            }
+            if written == read {
+                if let Some(end) = end.take() {
+                    let scanned = finish(&mut self.scanner, sink)?;
+                    return end.map(|()| scanned).map_err(ScanError::Read);
+                }
+            }
+            let event = events
+                .recv()
+                .expect("the reader or a worker has something coming");
+            match event {
+                Event::Read(Ok(Some(batch))) => {
+                    let lines_before = lines_read;
+                    if numbered {
+                        lines_read += memchr::memchr_iter(b'\n', batch.bytes()).count() as u64;
+                    }
+                    let whole = batch.is_whole();
+                    if whole && !in_long_line {
+                        let job = Job {
+                            seq: read,
+                            batch,
+                            part: sink.fork(),
+                            lines_before,
+                        };
+                        jobs.send(job)
+                            .expect("workers take jobs until the scan ends");
+                    } else {
+                        here.insert(read, batch);
+                    }
+                    in_long_line = !whole;
+                    read += 1;
+                }
+                Event::Read(Ok(None)) => end = Some(Ok(())),
+                Event::Read(Err(e)) => end = Some(Err(e)),
+                Event::Done(seq, done) => {
+                    pending.insert(seq, done);
+                }
+            }
+        }
+    }
+
+    /// A batch scanned on this thread, in order.
+    fn scan_here<S: Sink>(&mut self, batch: Batch, sink: &mut S) -> Result<(), ScanError> {
+        scan_one(batch, &mut self.scanner, sink, self.on_long_line).map_err(ScanError::Write)
+    }
+
+    /// A worker's result, in order.
+    fn write<S: Fork>(&mut self, done: Done<S::Part>, sink: &mut S) -> Result<(), ScanError> {
+        match done {
+            Done::Scanned { batch, part, lines } => {
+                let bytes = batch.bytes().len() as u64;
+                sink.begin_batch(batch.bytes());
+                sink.join(part).map_err(ScanError::Write)?;
+                sink.flush().map_err(ScanError::Write)?;
+                sink.end_batch(batch).map_err(ScanError::Write)?;
+                self.scanner.advance(lines, bytes);
+                Ok(())
+            }
+            Done::Again(batch) => self.scan_here(batch, sink),
+            Done::Failed(e) => Err(ScanError::Write(e)),
+        }
+    }
+}
+
+/// Ends a scan: a long line cut off by the end of input is finished and
+/// everything is flushed.
+fn finish<S: Sink>(scanner: &mut Scanner<'_>, sink: &mut S) -> Result<Scanned, ScanError> {
+    scanner.finish(sink).map_err(ScanError::Write)?;
+    sink.flush().map_err(ScanError::Write)?;
+    Ok(Scanned {
+        lines: scanner.lines(),
+        bytes: scanner.bytes(),
+        first_long_line: scanner.first_long_line(),
+    })
 }
 
 #[cfg(test)]
@@ -605,16 +718,22 @@ mod tests {
     use super::*;
     use crate::printer::{Format, Printer, PART_BUDGET};
 
-    fn json_of(input: &[u8], pool: Option<&rayon::ThreadPool>) -> Vec<u8> {
+    fn json_of(input: &[u8], threads: usize) -> Vec<u8> {
         let extractor = Extractor::new(&[]).unwrap();
         let mut printer = Printer::new(Vec::new(), Format::Json, false, false);
-        let batcher = BatchReader::with_limits(input, PARALLEL_BUFFER, 1 << 22);
-        scan_batches(batcher, &extractor, &Filter::default(), &mut printer, pool).unwrap();
+        let batcher =
+            BatchReader::with_limits(io::Cursor::new(input.to_vec()), PARALLEL_BUFFER, 1 << 22);
+        let filter = Filter::default();
+        match threads {
+            1 => scan_batches(batcher, &extractor, &filter, &mut printer),
+            n => scan_batches_threaded(batcher, &extractor, &filter, &mut printer, n),
+        }
+        .unwrap();
         printer.into_inner()
     }
 
     #[test]
-    fn a_batch_whose_output_is_too_large_to_hold_is_scanned_on_one_thread() {
+    fn a_batch_whose_output_is_too_large_to_hold_is_scanned_again_in_order() {
         // JSON repeats a line for each code on it: 100 codes a line make
         // far more output than input, more than the parts may hold.
         let mut line = b"ws closed".to_vec();
@@ -623,16 +742,11 @@ mod tests {
         }
         line.push(b'\n');
         let input = line.repeat(100);
-        assert!(input.len() >= PARALLEL_MIN);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
-        let one = json_of(&input, None);
+        let one = json_of(&input, 1);
         assert!(one.len() > PART_BUDGET, "the test needs more output");
-        assert!(json_of(&input, Some(&pool)) == one);
-        // A batch whose output fits is still split, with the same result.
-        let light = b"websocket: close 1006 (abnormal closure)\nplain line\n".repeat(5000);
-        assert_eq!(json_of(&light, Some(&pool)), json_of(&light, None));
+        assert!(json_of(&input, 2) == one);
+        // Output that fits is the same from workers as from one thread.
+        let light = b"websocket: close 1006 (abnormal closure)\nplain line\n".repeat(50_000);
+        assert_eq!(json_of(&light, 3), json_of(&light, 1));
     }
 }

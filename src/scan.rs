@@ -60,7 +60,7 @@ pub trait Sink {
 /// threads with the same result as on one.
 pub trait Fork: Sink {
     /// What a worker fills.
-    type Part: Sink + Send;
+    type Part: Sink + Send + 'static;
     /// An empty part with this sink's settings.
     fn fork(&self) -> Self::Part;
     /// Takes a finished part back; parts are joined in input order.

@@ -8,11 +8,11 @@ use std::sync::{Arc, LazyLock, Mutex};
 use wscode_annotate::annotate::{category_of, strip};
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
-use wscode_annotate::input::{BatchReader, ThreadedBatches};
+use wscode_annotate::input::BatchReader;
 use wscode_annotate::output::ThreadedWriter;
 use wscode_annotate::printer::{Format, Printer};
 use wscode_annotate::registry::Category;
-use wscode_annotate::run::scan_batches;
+use wscode_annotate::run::{scan_batches, scan_batches_threaded};
 
 /// Pieces that make log-like input with many near-misses.
 const FRAGMENTS: &[&str] = &[
@@ -132,46 +132,54 @@ fn log_bytes() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// A reader returning at most `step` bytes a call, like a pipe.
-struct Trickle<'a> {
-    data: &'a [u8],
+struct Trickle {
+    data: std::io::Cursor<Vec<u8>>,
     step: usize,
 }
 
-impl std::io::Read for Trickle<'_> {
+impl Trickle {
+    fn new(data: &[u8], step: usize) -> Trickle {
+        Trickle {
+            data: std::io::Cursor::new(data.to_vec()),
+            step,
+        }
+    }
+}
+
+impl std::io::Read for Trickle {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.step.min(out.len()).min(self.data.len());
-        out[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
+        let n = self.step.min(out.len());
+        self.data.read(&mut out[..n])
     }
 }
 
 fn annotate(input: &[u8], format: Format, step: usize, buffer: usize) -> Vec<u8> {
-    annotate_on(input, format, step, buffer, None)
+    annotate_on(input, format, step, buffer, 1)
 }
 
+/// Annotates `input` read `step` bytes at a time, on `threads` workers.
 fn annotate_on(
     input: &[u8],
     format: Format,
     step: usize,
     buffer: usize,
-    pool: Option<&rayon::ThreadPool>,
+    threads: usize,
 ) -> Vec<u8> {
     let extractor = Extractor::new(&[]).unwrap();
     let mut printer = Printer::new(Vec::new(), format, false, false);
-    let batcher = BatchReader::with_limits(Trickle { data: input, step }, buffer, 1 << 20);
-    scan_batches(batcher, &extractor, &Filter::default(), &mut printer, pool).unwrap();
+    let batcher = BatchReader::with_limits(Trickle::new(input, step), buffer, 1 << 20);
+    let filter = Filter::default();
+    match threads {
+        1 => scan_batches(batcher, &extractor, &filter, &mut printer),
+        n => scan_batches_threaded(batcher, &extractor, &filter, &mut printer, n),
+    }
+    .unwrap();
     printer.into_inner()
 }
 
-/// Annotates as the binary does: batches read on a thread, output written
-/// on a thread from the batches themselves.
-fn annotate_threaded(
-    input: &[u8],
-    format: Format,
-    buffer: usize,
-    pool: Option<&rayon::ThreadPool>,
-) -> Vec<u8> {
+/// Annotates as the binary does: batches read on a thread and scanned on
+/// `threads` workers, output written on a thread from the batches themselves.
+fn annotate_threaded(input: &[u8], format: Format, buffer: usize, threads: usize) -> Vec<u8> {
     #[derive(Clone, Default)]
     struct Shared(Arc<Mutex<Vec<u8>>>);
     impl Write for Shared {
@@ -187,12 +195,13 @@ fn annotate_threaded(
     let sink = Shared::default();
     let mut writer = ThreadedWriter::spawn(sink.clone());
     let mut printer = Printer::new(&mut writer, format, false, false);
-    let batches = ThreadedBatches::spawn(BatchReader::with_limits(
-        std::io::Cursor::new(input.to_vec()),
-        buffer,
-        1 << 20,
-    ));
-    scan_batches(batches, &extractor, &Filter::default(), &mut printer, pool).unwrap();
+    let batches = BatchReader::with_limits(std::io::Cursor::new(input.to_vec()), buffer, 1 << 20);
+    let filter = Filter::default();
+    match threads {
+        1 => scan_batches(batches, &extractor, &filter, &mut printer),
+        n => scan_batches_threaded(batches, &extractor, &filter, &mut printer, n),
+    }
+    .unwrap();
     drop(printer);
     writer.finish().unwrap();
     let out = sink.0.lock().unwrap().clone();
@@ -258,16 +267,16 @@ proptest! {
     fn threads_do_not_change_the_output(input in log_bytes(), copies in 1usize..3000) {
         // Large enough that batches are split between threads.
         let big = input.repeat(copies).into_iter().chain(b"\n".iter().copied()).collect::<Vec<u8>>();
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
         for format in [Format::Text, Format::Json] {
-            let one = annotate_on(&big, format, 1 << 20, 1 << 20, None);
-            let many = annotate_on(&big, format, 1 << 20, 1 << 20, Some(&pool));
+            let one = annotate_on(&big, format, 1 << 20, 1 << 20, 1);
+            // Uneven reads: batches of every size, pieces of long lines.
+            let many = annotate_on(&big, format, 777, 4096, 3);
             prop_assert_eq!(&one, &many);
-            // Batches read ahead on a thread are scanned side by side, and
-            // text is written from them by reference.
-            let threaded = annotate_threaded(&big, format, 4096, Some(&pool));
+            // Batches scanned on workers, and text written from them by
+            // reference on the writer's thread.
+            let threaded = annotate_threaded(&big, format, 4096, 2);
             prop_assert_eq!(&one, &threaded);
-            let threaded = annotate_threaded(&big, format, 1 << 20, None);
+            let threaded = annotate_threaded(&big, format, 1 << 20, 1);
             prop_assert_eq!(&one, &threaded);
         }
     }
@@ -427,14 +436,18 @@ proptest! {
     }
 }
 
-/// `--summary --format json` of `input` scanned with `pool`, as a value.
-fn summary_of(input: &[u8], step: usize, pool: Option<&rayon::ThreadPool>) -> serde_json::Value {
+/// `--summary --format json` of `input` scanned on `threads`, as a value.
+fn summary_of(input: &[u8], step: usize, threads: usize) -> serde_json::Value {
     use wscode_annotate::summary::Summary;
     let extractor = Extractor::new(&[]).unwrap();
     let mut summary = Summary::for_input(0, "-", None);
-    let batcher = BatchReader::with_limits(Trickle { data: input, step }, 64 * 1024, 1 << 20);
-    let scanned =
-        scan_batches(batcher, &extractor, &Filter::default(), &mut summary, pool).unwrap();
+    let batcher = BatchReader::with_limits(Trickle::new(input, step), 64 * 1024, 1 << 20);
+    let filter = Filter::default();
+    let scanned = match threads {
+        1 => scan_batches(batcher, &extractor, &filter, &mut summary),
+        n => scan_batches_threaded(batcher, &extractor, &filter, &mut summary, n),
+    }
+    .unwrap();
     summary.add_scanned(scanned.lines, scanned.bytes);
     let mut out = Vec::new();
     wscode_annotate::report::write_as(&summary, Format::Json, false, &mut out).unwrap();
@@ -450,7 +463,7 @@ proptest! {
     #[test]
     fn the_summary_equals_the_per_line_json_aggregated(input in log_bytes(), step in 1usize..64, copies in 1usize..40) {
         let input = input.repeat(copies);
-        let summary = summary_of(&input, 4096, None);
+        let summary = summary_of(&input, 4096, 1);
         let json = annotate(&input, Format::Json, 4096, 64 * 1024);
         let records: Vec<serde_json::Value> = std::str::from_utf8(&json)
             .unwrap()
@@ -498,8 +511,7 @@ proptest! {
                 prop_assert_eq!(&summed, reasons);
             }
         }
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-        prop_assert_eq!(&summary_of(&input, step, None), &summary);
-        prop_assert_eq!(&summary_of(&input, 1 << 20, Some(&pool)), &summary);
+        prop_assert_eq!(&summary_of(&input, step, 1), &summary);
+        prop_assert_eq!(&summary_of(&input, step, 3), &summary);
     }
 }

@@ -38,7 +38,7 @@ pub fn annotate(
 ) -> Vec<u8> {
     let mut printer = Printer::new(Vec::new(), format, false, false);
     let batcher = BatchReader::with_limits(Trickle { data: input, step }, buffer, max_line);
-    scan_batches(batcher, extractor, &Filter::default(), &mut printer, None)
+    scan_batches(batcher, extractor, &Filter::default(), &mut printer)
         .expect("reading from memory and writing to a Vec cannot fail");
     printer.into_inner()
 }
