@@ -12,7 +12,10 @@
 //! but it never stops a line the rules would report (a property the tests
 //! check on every fixture and on generated logs).
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use aho_corasick::packed;
 
 /// How far after a close word its number may stand: the rules allow
 /// [`crate::extract`]'s keyword reach plus the rest of the word.
@@ -155,22 +158,50 @@ impl std::ops::BitOrAssign for Verdict {
 
 /// The screen; see the module documentation.
 pub struct Screen {
-    literals: AhoCorasick,
+    /// The SIMD literal searcher itself: a candidate line is short, and the
+    /// automaton an `AhoCorasick` adds on top only costs time there.
+    literals: packed::Searcher,
     checks: Vec<Check>,
     /// For each literal, the [`WORDS`] inside it (offset and check): the
     /// leftmost search hides them, so they are checked with it.
     inner: Vec<Vec<(usize, usize, Check)>>,
-    /// Names that count without a qualifier (`StatusGoingAway`), sorted.
-    strong: Vec<Box<[u8]>>,
-    /// Every name, for a qualified one (`code: Away`), sorted.
-    all: Vec<Box<[u8]>>,
+    /// Names that count without a qualifier (`StatusGoingAway`).
+    strong: Names,
+    /// Every name, for a qualified one (`code: Away`).
+    all: Names,
+}
+
+/// A set of symbolic names. Asked about every word a literal hits, so it
+/// hashes the few bytes of a word cheaply (FNV-1a) instead of with SipHash.
+type Names = HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a: a good, fast hash for short keys.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl Screen {
     /// A screen for the rules and for these symbolic names, each with
     /// whether it counts without a qualifier. `None` when the names need
     /// more literals than the SIMD search takes (many names from code
-    /// tables): then every candidate line goes to the rules.
+    /// tables), or when this machine has no SIMD search: then every
+    /// candidate line goes to the rules.
     pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, bool)>) -> Option<Screen> {
         let mut literals: Vec<String> = Vec::new();
         let mut checks: Vec<Check> = Vec::new();
@@ -178,13 +209,13 @@ impl Screen {
             literals.push(literal.to_string());
             checks.push(*check);
         }
-        let (mut strong, mut all) = (Vec::new(), Vec::new());
+        let (mut strong, mut all) = (Names::default(), Names::default());
         for (name, is_strong) in names {
-            all.push(name.as_bytes().into());
+            all.insert(name.as_bytes().into());
             if !is_strong {
                 continue;
             }
-            strong.push(name.as_bytes().into());
+            strong.insert(name.as_bytes().into());
             if !literals.iter().any(|l| name.contains(l.as_str())) {
                 literals.push(name.to_string());
                 checks.push(Check::Name);
@@ -207,14 +238,12 @@ impl Screen {
                     .collect()
             })
             .collect();
-        let literals = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&literals)
-            .expect("screen literals are valid");
-        for list in [&mut strong, &mut all] {
-            list.sort_unstable();
-            list.dedup();
-        }
+        let mut searcher = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder();
+        searcher.extend(&literals);
+        // `None` without a SIMD searcher for this machine.
+        let literals = searcher.build()?;
         Some(Screen {
             literals,
             checks,
@@ -272,20 +301,21 @@ impl Screen {
     /// True when the word around `line[s..e]` is a symbolic name.
     fn in_name(&self, line: &[u8], s: usize, e: usize) -> bool {
         let (start, end) = word_around(line, s, e);
-        has(&self.strong, &line[start..end])
+        self.strong.contains(&line[start..end])
     }
 
     /// True when a name follows the qualifier that ends at `at` in `rest`.
     fn qualified_name(&self, rest: &[u8], at: Option<usize>) -> bool {
         at.is_some_and(|at| {
             let len = rest[at..].iter().take_while(|b| is_word(**b)).count();
-            has(&self.all, &rest[at..at + len])
+            self.all.contains(&rest[at..at + len])
         })
     }
 }
 
-fn has(sorted: &[Box<[u8]>], word: &[u8]) -> bool {
-    !word.is_empty() && sorted.binary_search_by(|n| (**n).cmp(word)).is_ok()
+/// True when `word` occurs in `text` (both short: no searcher to build).
+fn contains(text: &[u8], word: &[u8]) -> bool {
+    text.windows(word.len()).any(|w| w == word)
 }
 
 fn is_word(b: u8) -> bool {
@@ -355,7 +385,7 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
     ) || !before.is_ascii_alphanumeric()
         && [&b"ode"[..], b"ODE", b"tatus", b"TATUS"]
             .iter()
-            .any(|w| memchr::memmem::find(gap, w).is_some());
+            .any(|w| contains(gap, w));
     number.len() == 4
         && (b'1'..=b'4').contains(&number[0])
         && separated
@@ -451,9 +481,7 @@ fn key_value(line: &[u8], s: usize, e: usize) -> bool {
         .take_while(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-' | b' '))
         .count();
     let key = &line[s - glued..s];
-    let close_key = (memchr::memmem::find(key, b"los").is_some()
-        || memchr::memmem::find(key, b"LOS").is_some())
-        && !in_url(line, s - glued);
+    let close_key = (contains(key, b"los") || contains(key, b"LOS")) && !in_url(line, s - glued);
     plain_code || close_key || spaced_eq && after_sep > 0
 }
 
