@@ -44,8 +44,15 @@ pub fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
 /// True when stripping would remove text from this line (given without its
 /// `\n`) even though no annotation was added: it needs the empty marker.
 pub fn looks_annotated(line_without_lf: &[u8]) -> bool {
-    memchr::memmem::find(line_without_lf, CLOSE.as_bytes()).is_some()
-        && strip_regex().is_match(line_without_lf)
+    // Most lines fail the cheap test of the pattern's end.
+    ends_like_annotation(line_without_lf) && strip_regex().is_match(line_without_lf)
+}
+
+/// True when text (without its `\n`) ends in `⟫` or `⟫\r`: the end the
+/// strip pattern needs.
+pub(crate) fn ends_like_annotation(text: &[u8]) -> bool {
+    let text = text.strip_suffix(b"\r").unwrap_or(text);
+    text.ends_with(CLOSE.as_bytes())
 }
 
 /// Removes the annotations from output, giving back the input byte for byte.

@@ -10,7 +10,7 @@ use std::io;
 
 use memchr::{memchr, memrchr};
 
-use crate::annotate::{looks_annotated, split_ending};
+use crate::annotate::{ends_like_annotation, looks_annotated, split_ending};
 use crate::extract::{Extractor, Finding};
 use crate::filter::Filter;
 use crate::input::Batch;
@@ -430,13 +430,6 @@ fn keep_tail(carry: &mut Vec<u8>, more: &[u8]) {
             carry.drain(..carry.len() - OVERLAP);
         }
     }
-}
-
-/// True when text (without its `\n`) ends in `⟫` or `⟫\r`: the end the
-/// strip pattern needs.
-fn ends_like_annotation(text: &[u8]) -> bool {
-    let text = text.strip_suffix(b"\r").unwrap_or(text);
-    text.ends_with(crate::annotate::CLOSE.as_bytes())
 }
 
 /// True when a line without findings (given with its ending) would lose
