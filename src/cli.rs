@@ -144,10 +144,11 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "SPEC", value_parser = parse_rule)]
     pub fail_on: Vec<Rule>,
 
-    /// Threads to scan with (default: the number of CPUs).
+    /// Threads to scan with (default: the number of CPUs, one fewer for a
+    /// pipe, whose writer needs a CPU too).
     ///
-    /// Large batches of input are split between them; the output is the
-    /// same as with one.
+    /// Batches of input are scanned side by side; the output is the same
+    /// as with one.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
@@ -486,6 +487,9 @@ pub struct Config {
     pub patterns: Vec<String>,
     /// Worker threads; 1 scans on the calling thread only.
     pub threads: usize,
+    /// `threads` was chosen (`-j` or the configuration file) rather than
+    /// taken from the number of CPUs.
+    pub threads_chosen: bool,
     /// Per-line output or a summary.
     pub mode: Mode,
     /// The `--fail-on` rules, if any.
@@ -607,6 +611,10 @@ impl Config {
                 .filter(|&n| n > 0)
                 .unwrap_or(env.cpus)
                 .max(1),
+            threads_chosen: args
+                .threads
+                .or(file.and_then(|f| f.threads))
+                .is_some_and(|n| n > 0),
             mode: if args.summary || format == Format::Prometheus {
                 Mode::Summary
             } else {

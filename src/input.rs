@@ -45,6 +45,12 @@ impl Source {
         }
     }
 
+    /// True for standard input that is a pipe: another process is writing
+    /// it, on a CPU of its own.
+    pub fn is_pipe(&self) -> bool {
+        matches!(self, Source::Stdin) && rustix::pipe::fcntl_getpipe_size(io::stdin()).is_ok()
+    }
+
     /// Opens the source for reading. A directory is an error here rather than
     /// at the first read, so the message can say what to do. A compressed
     /// file is decompressed ([`crate::decompress`]); stdin is read as it is.

@@ -80,7 +80,7 @@ pub fn run<W: Output>(
             "--format github prints one command per line with a close code; use it without --summary".into(),
         ));
     }
-    let extractor = Extractor::new(&config.patterns)?;
+    let extractor = Arc::new(Extractor::new(&config.patterns)?);
     // The summary splits files between the threads of a pool; streams
     // (and annotate mode) use workers of their own.
     let pool = match config.threads {
@@ -95,6 +95,7 @@ pub fn run<W: Output>(
         gate: config.gate.clone(),
         pool: pool.as_ref(),
         threads: config.threads,
+        threads_chosen: config.threads_chosen,
         search_zip: config.search_zip,
         max_line: config.max_line,
     };
@@ -106,12 +107,14 @@ pub fn run<W: Output>(
 
 /// What every input's scan shares.
 struct Context<'a> {
-    extractor: &'a Extractor,
+    extractor: &'a Arc<Extractor>,
     filter: &'a Filter,
     gate: Option<Arc<Gate>>,
     pool: Option<&'a rayon::ThreadPool>,
     /// Threads for scanning a stream (1: all on this thread).
     threads: usize,
+    /// `threads` was chosen, not the CPU count.
+    threads_chosen: bool,
     /// `-z`: decompress stdin too when it is compressed.
     search_zip: bool,
     /// Longest line kept whole.
@@ -350,11 +353,19 @@ fn stream_source<S: Fork>(
 ) -> Result<Scanned, Failure> {
     let reader = source.open_with(ctx.search_zip).map_err(Failure::Input)?;
     let (extractor, filter) = (ctx.extractor, ctx.filter);
+    // The process writing a pipe needs a CPU too: by default a pipe gets
+    // one scanning thread fewer (on 2 CPUs, `cat big.log |` is scanned
+    // faster on one thread than on two competing with `cat`).
+    let threads = if !ctx.threads_chosen && source.is_pipe() {
+        (ctx.threads - 1).max(1)
+    } else {
+        ctx.threads
+    };
     // With threads, reading runs ahead on a thread of its own and batches
     // are scanned on workers; `-j1` keeps the whole scan on one thread.
-    let scanned = if ctx.threads > 1 {
+    let scanned = if threads > 1 {
         let batches = BatchReader::with_limits(reader, PARALLEL_BUFFER, ctx.max_line);
-        scan_threaded(batches, extractor, filter, sink, ctx.threads, on_long_line)
+        scan_threaded(batches, extractor, filter, sink, threads, on_long_line)
     } else {
         let batches = BatchReader::with_limits(reader, DEFAULT_BUFFER, ctx.max_line);
         scan_here(batches, extractor, filter, sink, on_long_line)
@@ -407,7 +418,7 @@ pub fn scan_batches<B: Batches, S: Sink>(
 /// order.
 pub fn scan_batches_threaded<B, S>(
     batches: B,
-    extractor: &Extractor,
+    extractor: &Arc<Extractor>,
     filter: &Filter,
     sink: &mut S,
     threads: usize,
@@ -468,41 +479,60 @@ fn scan_one<S: Sink>(
     sink.end_batch(batch)
 }
 
-/// What the reader thread and the workers tell the scan's own thread.
+/// What the workers tell the scan's own thread about the batch numbered
+/// `seq` (batches are numbered in read order).
 enum Event<P> {
-    /// The reader's next batch (`None` at the end of the input).
-    Read(io::Result<Option<Batch>>),
-    /// A worker is done with the batch numbered `seq`.
-    Done(u64, Done<P>),
-}
-
-/// A worker's result.
-enum Done<P> {
-    /// The batch's output is in `part`; it held `lines` lines.
-    Scanned { batch: Batch, part: P, lines: u64 },
-    /// The output did not fit in memory: scan it again on the scan's thread,
-    /// writing as it goes.
-    Again(Batch),
-    /// The part failed for another reason.
+    /// Scanned: the output is in `part`, the batch held `lines` lines.
+    Scanned {
+        seq: u64,
+        batch: Batch,
+        part: P,
+        lines: u64,
+    },
+    /// To be scanned on the scan's thread, in order: a piece of a long line,
+    /// the batch that ends one, or a batch whose output did not fit in
+    /// memory. The unused part comes back.
+    Here { seq: u64, batch: Batch, part: P },
+    /// The input ended (`Ok`) or failed after `seq` batches.
+    End { seq: u64, result: io::Result<()> },
+    /// A part could not be written for another reason.
     Failed(io::Error),
 }
 
-/// A batch for a worker: its number, the part its output goes to, and the
-/// number of lines before it (for sinks that print line numbers).
-struct Job<P> {
+/// The input, shared by the workers: each reads its own next batch, so the
+/// bytes it scans are still in its CPU's cache from the read.
+struct Feed<B> {
+    batches: B,
+    /// The number of the next batch.
     seq: u64,
-    batch: Batch,
-    part: P,
-    lines_before: u64,
+    /// Newlines in the batches read so far (counted for numbered sinks).
+    lines: u64,
+    /// The last batch was a piece of a long line.
+    in_long_line: bool,
+    /// The input has ended or failed.
+    done: bool,
+}
+
+/// What a worker needs; owned, since workers are not joined (see
+/// [`scan_threaded`]).
+struct Shared<B> {
+    feed: Mutex<Feed<B>>,
+    extractor: Arc<Extractor>,
+    filter: Filter,
+    numbered: bool,
 }
 
 /// [`scan_batches_threaded`], noting the first long line as [`scan_here`]
-/// does. Workers never wait on one another: each takes the next batch as
-/// soon as it is free, and this thread writes results as they complete in
-/// order.
+/// does. Workers never wait on one another: each reads the next batch as
+/// soon as it is free and scans it, and this thread writes the results in
+/// input order as they complete.
+///
+/// A worker may block on a read forever (`kubectl logs -f`), so workers are
+/// not joined: when the output closes, the scan returns and they end at
+/// their next read or send.
 fn scan_threaded<B, S>(
     batches: B,
-    extractor: &Extractor,
+    extractor: &Arc<Extractor>,
     filter: &Filter,
     sink: &mut S,
     threads: usize,
@@ -513,190 +543,179 @@ where
     S: Fork,
 {
     let workers = threads.max(1);
-    let in_flight = workers * IN_FLIGHT_PER_WORKER + 1;
-    let (events_tx, events) = channel::<Event<S::Part>>();
-    // The reader takes a credit before each read and every batch written
-    // gives one back: at most `in_flight` batches are out at once.
-    let (credit_tx, credits) = sync_channel::<()>(in_flight);
-    for _ in 0..in_flight {
-        credit_tx.send(()).expect("the channel holds every credit");
-    }
-    spawn_reader(batches, credits, events_tx.clone());
-    let (job_tx, jobs) = sync_channel::<Job<S::Part>>(in_flight);
-    let jobs = Mutex::new(jobs);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let events = events_tx.clone();
-            let jobs = &jobs;
-            scope.spawn(move || work(jobs, extractor, filter, &events));
-        }
-        drop(events_tx);
-        let mut order = InOrder {
-            scanner: Scanner::new(extractor, filter),
-            credits: credit_tx,
-            on_long_line,
-        };
-        // Returning drops `job_tx`, which lets the workers go.
-        order.run(events, job_tx, sink)
-    })
-}
-
-/// Runs `batches` on a thread of its own (it may block on a read forever,
-/// so the scan must be able to return without it), a read per credit.
-fn spawn_reader<B, P>(mut batches: B, credits: Receiver<()>, events: Sender<Event<P>>)
-where
-    B: Batches + Send + 'static,
-    P: Send + 'static,
-{
-    std::thread::spawn(move || {
-        while credits.recv().is_ok() {
-            let next = batches.next_batch();
-            let last = !matches!(next, Ok(Some(_)));
-            if events.send(Event::Read(next)).is_err() || last {
-                return;
-            }
-        }
+    let shared = Arc::new(Shared {
+        feed: Mutex::new(Feed {
+            batches,
+            seq: 0,
+            lines: 0,
+            in_long_line: false,
+            done: false,
+        }),
+        extractor: Arc::clone(extractor),
+        filter: filter.clone(),
+        numbered: sink.wants_line_numbers(),
     });
+    let (events_tx, events) = channel::<Event<S::Part>>();
+    // Empty parts are the credits: a worker takes one before each read and
+    // each batch written gives one back, so at most `in_flight` batches are
+    // out at once.
+    let in_flight = workers * IN_FLIGHT_PER_WORKER;
+    let (parts_tx, parts) = sync_channel::<S::Part>(in_flight);
+    for _ in 0..in_flight {
+        parts_tx
+            .send(sink.fork())
+            .expect("the channel holds every part");
+    }
+    let parts = Arc::new(Mutex::new(parts));
+    for _ in 0..workers {
+        let (shared, parts, events) = (Arc::clone(&shared), Arc::clone(&parts), events_tx.clone());
+        std::thread::spawn(move || work(&shared, &parts, &events));
+    }
+    drop(events_tx);
+    let mut order = InOrder {
+        scanner: Scanner::new(extractor, filter),
+        parts: parts_tx,
+        on_long_line,
+    };
+    order.run(events, sink)
 }
 
-/// A worker: scans jobs until there are no more.
-fn work<P: Sink>(
-    jobs: &Mutex<Receiver<Job<P>>>,
-    extractor: &Extractor,
-    filter: &Filter,
+/// A worker: reads and scans batches until the input ends or the scan
+/// stops taking results.
+fn work<B: Batches, P: Sink>(
+    shared: &Shared<B>,
+    parts: &Mutex<Receiver<P>>,
     events: &Sender<Event<P>>,
 ) {
     loop {
-        let job = match jobs.lock() {
-            Ok(jobs) => jobs.recv(),
-            Err(_) => return,
+        let part = match parts.lock().map(|parts| parts.recv()) {
+            Ok(Ok(part)) => part,
+            _ => return,
         };
-        let Ok(Job {
-            seq,
-            batch,
-            mut part,
-            lines_before,
-        }) = job
-        else {
+        let Ok(mut feed) = shared.feed.lock() else {
             return;
         };
-        let mut scanner = Scanner::starting_after(extractor, filter, lines_before);
-        part.begin_batch(batch.bytes());
-        let done = match scanner.scan_lines(batch.bytes(), &mut part) {
-            Ok(()) => Done::Scanned {
-                lines: scanner.lines() - lines_before,
-                batch,
-                part,
-            },
-            Err(e) if PartTooLarge::is(&e) => Done::Again(batch),
-            Err(e) => Done::Failed(e),
+        if feed.done {
+            return;
+        }
+        let seq = feed.seq;
+        feed.seq += 1;
+        let batch = match feed.batches.next_batch() {
+            Ok(Some(batch)) => batch,
+            end => {
+                feed.done = true;
+                let _ = events.send(Event::End {
+                    seq,
+                    result: end.map(|_| ()),
+                });
+                return;
+            }
         };
-        if events.send(Event::Done(seq, done)).is_err() {
+        let lines_before = feed.lines;
+        if shared.numbered {
+            feed.lines += memchr::memchr_iter(b'\n', batch.bytes()).count() as u64;
+        }
+        let here = !batch.is_whole() || feed.in_long_line;
+        feed.in_long_line = !batch.is_whole();
+        drop(feed);
+        let event = if here {
+            Event::Here { seq, batch, part }
+        } else {
+            scan_part(shared, seq, batch, part, lines_before)
+        };
+        if events.send(event).is_err() {
             return;
         }
     }
 }
 
-/// The scan's own thread in [`scan_threaded`]: hands batches to workers,
-/// scans what must be scanned in order, and joins results in input order.
-struct InOrder<'s, 'n> {
+/// Scans a batch of whole lines into `part`.
+fn scan_part<B, P: Sink>(
+    shared: &Shared<B>,
+    seq: u64,
+    batch: Batch,
+    mut part: P,
+    lines_before: u64,
+) -> Event<P> {
+    let mut scanner = Scanner::starting_after(&shared.extractor, &shared.filter, lines_before);
+    part.begin_batch(batch.bytes());
+    match scanner.scan_lines(batch.bytes(), &mut part) {
+        Ok(()) => Event::Scanned {
+            seq,
+            lines: scanner.lines() - lines_before,
+            batch,
+            part,
+        },
+        // What the part holds goes back to the budget when it is dropped.
+        Err(e) if PartTooLarge::is(&e) => Event::Here { seq, batch, part },
+        Err(e) => Event::Failed(e),
+    }
+}
+
+/// The scan's own thread in [`scan_threaded`]: joins results in input order
+/// and scans what must be scanned in order.
+struct InOrder<'s, 'n, P> {
     scanner: Scanner<'s>,
-    credits: SyncSender<()>,
+    /// Where empty parts go back to the workers.
+    parts: SyncSender<P>,
     on_long_line: &'n mut dyn FnMut(u64),
 }
 
-impl InOrder<'_, '_> {
-    fn run<S: Fork>(
+impl<P> InOrder<'_, '_, P> {
+    fn run<S: Fork<Part = P>>(
         &mut self,
-        events: Receiver<Event<S::Part>>,
-        jobs: SyncSender<Job<S::Part>>,
+        events: Receiver<Event<P>>,
         sink: &mut S,
     ) -> Result<Scanned, ScanError> {
-        let numbered = sink.wants_line_numbers();
-        // Batches numbered in read order; `written` is the next to write.
-        let (mut read, mut written) = (0u64, 0u64);
-        // Newlines in the batches read so far: the lines before the next.
-        let mut lines_read = 0u64;
-        // The last batch read was a piece of a long line: the next one
-        // finishes that line, so it is scanned here too.
-        let mut in_long_line = false;
-        // Read in order, not yet written: batches for this thread, and
-        // workers' results that came early.
-        let mut pending: BTreeMap<u64, Done<S::Part>> = BTreeMap::new();
-        let mut here: BTreeMap<u64, Batch> = BTreeMap::new();
-        let mut end: Option<io::Result<()>> = None;
+        // Results that came before their turn, by batch number.
+        let mut pending: BTreeMap<u64, Event<P>> = BTreeMap::new();
+        let mut next = 0u64;
         loop {
-            // Write everything that is next in order.
-            loop {
-                if let Some(batch) = here.remove(&written) {
-                    self.scan_here(batch, sink)?;
-                } else if let Some(done) = pending.remove(&written) {
-                    self.write(done, sink)?;
-                } else {
-                    break;
-                }
-                written += 1;
-                let _ = self.credits.try_send(());
-            }
-            if written == read {
-                if let Some(end) = end.take() {
-                    let scanned = finish(&mut self.scanner, sink)?;
-                    return end.map(|()| scanned).map_err(ScanError::Read);
-                }
-            }
-            let event = events
-                .recv()
-                .expect("the reader or a worker has something coming");
-            match event {
-                Event::Read(Ok(Some(batch))) => {
-                    let lines_before = lines_read;
-                    if numbered {
-                        lines_read += memchr::memchr_iter(b'\n', batch.bytes()).count() as u64;
+            while let Some(event) = pending.remove(&next) {
+                match event {
+                    Event::Scanned {
+                        batch, part, lines, ..
+                    } => {
+                        let bytes = batch.bytes().len() as u64;
+                        sink.begin_batch(batch.bytes());
+                        sink.join(part).map_err(ScanError::Write)?;
+                        sink.flush().map_err(ScanError::Write)?;
+                        sink.end_batch(batch).map_err(ScanError::Write)?;
+                        self.scanner.advance(lines, bytes);
                     }
-                    let whole = batch.is_whole();
-                    if whole && !in_long_line {
-                        let job = Job {
-                            seq: read,
-                            batch,
-                            part: sink.fork(),
-                            lines_before,
-                        };
-                        jobs.send(job)
-                            .expect("workers take jobs until the scan ends");
-                    } else {
-                        here.insert(read, batch);
+                    Event::Here { batch, part, .. } => {
+                        drop(part);
+                        scan_one(batch, &mut self.scanner, sink, self.on_long_line)
+                            .map_err(ScanError::Write)?;
                     }
-                    in_long_line = !whole;
-                    read += 1;
+                    Event::End { result, .. } => {
+                        let scanned = finish(&mut self.scanner, sink)?;
+                        return result.map(|()| scanned).map_err(ScanError::Read);
+                    }
+                    Event::Failed(e) => return Err(ScanError::Write(e)),
                 }
-                Event::Read(Ok(None)) => end = Some(Ok(())),
-                Event::Read(Err(e)) => end = Some(Err(e)),
-                Event::Done(seq, done) => {
-                    pending.insert(seq, done);
+                next += 1;
+                // A fresh part is the next worker's credit.
+                let _ = self.parts.try_send(sink.fork());
+            }
+            match events.recv() {
+                Ok(Event::Failed(e)) => return Err(ScanError::Write(e)),
+                Ok(event) => {
+                    let seq = match &event {
+                        Event::Scanned { seq, .. }
+                        | Event::Here { seq, .. }
+                        | Event::End { seq, .. } => *seq,
+                        Event::Failed(_) => unreachable!("handled above"),
+                    };
+                    pending.insert(seq, event);
+                }
+                // Only if a worker died (a bug): say so rather than hang.
+                Err(_) => {
+                    return Err(ScanError::Read(io::Error::other(
+                        "a scanning thread stopped",
+                    )))
                 }
             }
-        }
-    }
-
-    /// A batch scanned on this thread, in order.
-    fn scan_here<S: Sink>(&mut self, batch: Batch, sink: &mut S) -> Result<(), ScanError> {
-        scan_one(batch, &mut self.scanner, sink, self.on_long_line).map_err(ScanError::Write)
-    }
-
-    /// A worker's result, in order.
-    fn write<S: Fork>(&mut self, done: Done<S::Part>, sink: &mut S) -> Result<(), ScanError> {
-        match done {
-            Done::Scanned { batch, part, lines } => {
-                let bytes = batch.bytes().len() as u64;
-                sink.begin_batch(batch.bytes());
-                sink.join(part).map_err(ScanError::Write)?;
-                sink.flush().map_err(ScanError::Write)?;
-                sink.end_batch(batch).map_err(ScanError::Write)?;
-                self.scanner.advance(lines, bytes);
-                Ok(())
-            }
-            Done::Again(batch) => self.scan_here(batch, sink),
-            Done::Failed(e) => Err(ScanError::Write(e)),
         }
     }
 }
@@ -726,7 +745,7 @@ mod tests {
         let filter = Filter::default();
         match threads {
             1 => scan_batches(batcher, &extractor, &filter, &mut printer),
-            n => scan_batches_threaded(batcher, &extractor, &filter, &mut printer, n),
+            n => scan_batches_threaded(batcher, &Arc::new(extractor), &filter, &mut printer, n),
         }
         .unwrap();
         printer.into_inner()

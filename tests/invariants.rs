@@ -171,7 +171,7 @@ fn annotate_on(
     let filter = Filter::default();
     match threads {
         1 => scan_batches(batcher, &extractor, &filter, &mut printer),
-        n => scan_batches_threaded(batcher, &extractor, &filter, &mut printer, n),
+        n => scan_batches_threaded(batcher, &Arc::new(extractor), &filter, &mut printer, n),
     }
     .unwrap();
     printer.into_inner()
@@ -199,7 +199,7 @@ fn annotate_threaded(input: &[u8], format: Format, buffer: usize, threads: usize
     let filter = Filter::default();
     match threads {
         1 => scan_batches(batches, &extractor, &filter, &mut printer),
-        n => scan_batches_threaded(batches, &extractor, &filter, &mut printer, n),
+        n => scan_batches_threaded(batches, &Arc::new(extractor), &filter, &mut printer, n),
     }
     .unwrap();
     drop(printer);
@@ -445,7 +445,7 @@ fn summary_of(input: &[u8], step: usize, threads: usize) -> serde_json::Value {
     let filter = Filter::default();
     let scanned = match threads {
         1 => scan_batches(batcher, &extractor, &filter, &mut summary),
-        n => scan_batches_threaded(batcher, &extractor, &filter, &mut summary, n),
+        n => scan_batches_threaded(batcher, &Arc::new(extractor), &filter, &mut summary, n),
     }
     .unwrap();
     summary.add_scanned(scanned.lines, scanned.bytes);
