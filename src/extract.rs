@@ -108,6 +108,17 @@ struct Rule {
 /// this limit is checked on the match instead.
 const KEYWORD_REACH: usize = 48;
 
+/// How far one search for a format looks from where it starts. Lines are
+/// searched in windows this long, each starting [`SEARCH_OVERLAP`] before
+/// the last one ended when it held no match: a reason longer than this is
+/// cut (a close frame's own reason is at most 123 bytes), and a line with
+/// thousands of codes costs a window per code rather than the rest of the
+/// line per code.
+const SEARCH_WINDOW: usize = 1024;
+/// Longer than any format needs before its reason (a match accepted by
+/// the keyword rules is at most [`KEYWORD_REACH`] plus the code long).
+const SEARCH_OVERLAP: usize = 256;
+
 /// The formats, one alternative each; the code is group `c_<group>`, the
 /// reason (when the format carries one) group `r_<group>`.
 const RULES: &[Rule] = &[
@@ -764,8 +775,16 @@ impl Extractor {
         // so a weak rule's match cannot hide an explicit one that starts
         // inside it ("closed close_code=5000").
         while at < line.len() {
-            let Some(whole) = self.formats.search(&Input::new(line).span(at..line.len())) else {
-                break;
+            // A window, not the rest of the line: a reason group runs to
+            // the end of the line, and a line with thousands of codes would
+            // be searched to its end again for each.
+            let end = line.len().min(at + SEARCH_WINDOW);
+            let Some(whole) = self.formats.search(&Input::new(line).span(at..end)) else {
+                if end == line.len() {
+                    break;
+                }
+                at = end - SEARCH_OVERLAP;
+                continue;
             };
             let index = whole.pattern().as_usize();
             let rule = &RULES[index];

@@ -527,6 +527,28 @@ fn thousands_of_close_codes_on_one_line() {
         }
     }
     assert!(started.elapsed() < Duration::from_secs(20));
+    // Formats whose reason runs to the end of the line (gorilla/websocket,
+    // Python websockets): each of 20000 matches once reached the end of a
+    // 1 MB line, and the run never ended.
+    for mention in [
+        &b"websocket: close 1006 (abnormal closure): unexpected EOF "[..],
+        b"received 1011 (internal error) keepalive ping timeout ",
+    ] {
+        let mut line = mention.repeat(20_000);
+        line.push(b'\n');
+        let started = Instant::now();
+        for args in [&[][..], &["--format", "json"]] {
+            let out = run(args, &line);
+            no_panic(&out, "a long line of codes with reasons");
+            assert_eq!(out.code, 0);
+            if args.is_empty() {
+                assert_eq!(strip(&out.stdout), line);
+            } else {
+                assert_eq!(out.text().lines().count(), 1, "one code, once");
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
     // In JSON, that line is repeated for each of its 4000 codes: 800 MB of
     // output, which benches/resources.sh streams with bounded memory (the
     // parts of a batch scanned in parallel once held it all; see the unit
