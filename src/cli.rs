@@ -144,8 +144,8 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "SPEC", value_parser = parse_rule)]
     pub fail_on: Vec<Rule>,
 
-    /// Threads to scan with (default: the number of CPUs, one fewer for a
-    /// pipe, whose writer needs a CPU too).
+    /// Threads to scan with (default: the number of CPUs; one fewer when
+    /// annotating a pipe, whose writer needs a CPU too).
     ///
     /// Batches of input are scanned side by side; the output is the same
     /// as with one.

@@ -353,10 +353,12 @@ fn stream_source<S: Fork>(
 ) -> Result<Scanned, Failure> {
     let reader = source.open_with(ctx.search_zip).map_err(Failure::Input)?;
     let (extractor, filter) = (ctx.extractor, ctx.filter);
-    // The process writing a pipe needs a CPU too: by default a pipe gets
-    // one scanning thread fewer (on 2 CPUs, `cat big.log |` is scanned
-    // faster on one thread than on two competing with `cat`).
-    let threads = if !ctx.threads_chosen && source.is_pipe() {
+    // When every byte goes out again, the process writing the pipe in, the
+    // output thread and the reader downstream all need CPU: by default a
+    // pipe then gets one scanning thread fewer (on 2 CPUs, `cat big.log |`
+    // is annotated faster on one thread than on two; a summary, which
+    // writes nothing until the end, is not).
+    let threads = if !ctx.threads_chosen && sink.wants_passthrough() && source.is_pipe() {
         (ctx.threads - 1).max(1)
     } else {
         ctx.threads
