@@ -420,12 +420,12 @@ const UNITS: &[&str] = &[
 ];
 
 /// A regex builder for the built-in rules: bytes, ASCII classes (like
-/// `RegexBuilder::unicode(false)`).
-fn bytes_regex() -> meta::Builder {
+/// `RegexBuilder::unicode(false)`), with the engines `engines` allows.
+fn bytes_regex(engines: meta::Config) -> meta::Builder {
     let mut builder = meta::Regex::builder();
     builder
         .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .configure(meta::Config::new().utf8_empty(false));
+        .configure(engines.utf8_empty(false));
     builder
 }
 
@@ -468,13 +468,7 @@ impl RuleGroups {
     fn new(rule: &Rule) -> RuleGroups {
         // Only ever run anchored on a known match: no prefilter, and
         // the engines that resolve groups are enough.
-        let regex = bytes_regex()
-            .configure(
-                meta::Config::new()
-                    .utf8_empty(false)
-                    .auto_prefilter(false)
-                    .hybrid(false),
-            )
+        let regex = bytes_regex(meta::Config::new().auto_prefilter(false).hybrid(false))
             .build(rule.regex)
             .expect("built-in format regex is valid");
         let info = regex.group_info();
@@ -628,13 +622,7 @@ impl Extractor {
             .expect("anchors are valid literals");
         // Only ever searched for bounds and the rule: no engine that
         // resolves groups is needed.
-        let formats = bytes_regex()
-            .configure(
-                meta::Config::new()
-                    .utf8_empty(false)
-                    .onepass(false)
-                    .backtrack(false),
-            )
+        let formats = bytes_regex(meta::Config::new().onepass(false).backtrack(false))
             .build_many(&RULES.iter().map(|r| r.regex).collect::<Vec<_>>())
             .expect("built-in format regexes are valid");
         let rule_groups = RULES.iter().map(|_| OnceLock::new()).collect();

@@ -207,12 +207,6 @@ impl<'a> Scanner<'a> {
         s
     }
 
-    /// No long line is waiting for its end, so the next chunk starts a line
-    /// and may be split between workers.
-    pub fn at_line_start(&self) -> bool {
-        self.long_line.is_none()
-    }
-
     /// Accounts for lines and bytes that workers scanned on this scanner's behalf.
     pub fn advance(&mut self, lines: u64, bytes: u64) {
         self.lines += lines;
