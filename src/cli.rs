@@ -595,6 +595,11 @@ impl Config {
         } else {
             args.category
         };
+        // `-j`, else the configuration file; 0 means the number of CPUs.
+        let chosen_threads = args
+            .threads
+            .or(file.and_then(|f| f.threads))
+            .filter(|&n| n > 0);
         Config {
             inputs,
             format,
@@ -605,16 +610,8 @@ impl Config {
                 codes: args.code,
             },
             patterns,
-            threads: args
-                .threads
-                .or(file.and_then(|f| f.threads))
-                .filter(|&n| n > 0)
-                .unwrap_or(env.cpus)
-                .max(1),
-            threads_chosen: args
-                .threads
-                .or(file.and_then(|f| f.threads))
-                .is_some_and(|n| n > 0),
+            threads: chosen_threads.unwrap_or(env.cpus).max(1),
+            threads_chosen: chosen_threads.is_some(),
             mode: if args.summary || format == Format::Prometheus {
                 Mode::Summary
             } else {

@@ -1312,7 +1312,8 @@ mod tests {
                 .search(&Input::new(line).span(at..line.len()))
             {
                 let index = m.pattern().as_usize();
-                let groups = RuleGroups::new(&RULES[index]);
+                let groups =
+                    extractor.rule_groups[index].get_or_init(|| RuleGroups::new(&RULES[index]));
                 if groups.code_at_end.is_some() {
                     let fast = groups.read(line, m.range()).map(|g| g.code);
                     let full = groups.read_groups(line, m.range()).map(|g| g.code);

@@ -363,8 +363,8 @@ fn stream_source<S: Fork>(
     } else {
         ctx.threads
     };
-    // With threads, reading runs ahead on a thread of its own and batches
-    // are scanned on workers; `-j1` keeps the whole scan on one thread.
+    // With threads, workers read and scan batches while this thread writes
+    // their output in order; `-j1` keeps the whole scan on one thread.
     let scanned = if threads > 1 {
         let batches = BatchReader::with_limits(reader, PARALLEL_BUFFER, ctx.max_line);
         scan_threaded(batches, extractor, filter, sink, threads, on_long_line)
@@ -412,10 +412,10 @@ pub fn scan_batches<B: Batches, S: Sink>(
     scan_here(batches, extractor, filter, sink, &mut |_| {})
 }
 
-/// [`scan_batches`] with `threads` workers: batches are read on a thread of
-/// their own, scanned on the workers each into its own part of the sink
-/// ([`Fork`]), and the parts are joined here in input order, so the result
-/// is the same as on one thread. Pieces of a line longer than the limit
+/// [`scan_batches`] with `threads` workers: each worker reads the next
+/// batch and scans it into its own part of the sink ([`Fork`]), and the
+/// parts are joined here in input order, so the result is the same as on
+/// one thread. Pieces of a line longer than the limit
 /// (and a batch whose output is too large to hold) are scanned here, in
 /// order.
 pub fn scan_batches_threaded<B, S>(
@@ -481,22 +481,23 @@ fn scan_one<S: Sink>(
     sink.end_batch(batch)
 }
 
-/// What the workers tell the scan's own thread about the batch numbered
-/// `seq` (batches are numbered in read order).
-enum Event<P> {
+/// What a worker tells the scan's own thread about the batch numbered `seq`
+/// (batches are numbered in read order).
+struct Event<P> {
+    seq: u64,
+    what: Done<P>,
+}
+
+/// What became of a batch on a worker.
+enum Done<P> {
     /// Scanned: the output is in `part`, the batch held `lines` lines.
-    Scanned {
-        seq: u64,
-        batch: Batch,
-        part: P,
-        lines: u64,
-    },
+    Scanned { batch: Batch, part: P, lines: u64 },
     /// To be scanned on the scan's thread, in order: a piece of a long line,
     /// the batch that ends one, or a batch whose output did not fit in
-    /// memory. The unused part comes back.
-    Here { seq: u64, batch: Batch, part: P },
-    /// The input ended (`Ok`) or failed after `seq` batches.
-    End { seq: u64, result: io::Result<()> },
+    /// memory (the part was dropped, giving its bytes back to the budget).
+    Here(Batch),
+    /// The input ended (`Ok`) or failed.
+    End(io::Result<()>),
     /// A part could not be written for another reason.
     Failed(io::Error),
 }
@@ -606,10 +607,8 @@ fn work<B: Batches, P: Sink>(
             Ok(Some(batch)) => batch,
             end => {
                 feed.done = true;
-                let _ = events.send(Event::End {
-                    seq,
-                    result: end.map(|_| ()),
-                });
+                let what = Done::End(end.map(|_| ()));
+                let _ = events.send(Event { seq, what });
                 return;
             }
         };
@@ -620,12 +619,12 @@ fn work<B: Batches, P: Sink>(
         let here = !batch.is_whole() || feed.in_long_line;
         feed.in_long_line = !batch.is_whole();
         drop(feed);
-        let event = if here {
-            Event::Here { seq, batch, part }
+        let what = if here {
+            Done::Here(batch)
         } else {
-            scan_part(shared, seq, batch, part, lines_before)
+            scan_part(shared, batch, part, lines_before)
         };
-        if events.send(event).is_err() {
+        if events.send(Event { seq, what }).is_err() {
             return;
         }
     }
@@ -634,23 +633,20 @@ fn work<B: Batches, P: Sink>(
 /// Scans a batch of whole lines into `part`.
 fn scan_part<B, P: Sink>(
     shared: &Shared<B>,
-    seq: u64,
     batch: Batch,
     mut part: P,
     lines_before: u64,
-) -> Event<P> {
+) -> Done<P> {
     let mut scanner = Scanner::starting_after(&shared.extractor, &shared.filter, lines_before);
     part.begin_batch(batch.bytes());
     match scanner.scan_lines(batch.bytes(), &mut part) {
-        Ok(()) => Event::Scanned {
-            seq,
+        Ok(()) => Done::Scanned {
             lines: scanner.lines() - lines_before,
             batch,
             part,
         },
-        // What the part holds goes back to the budget when it is dropped.
-        Err(e) if PartTooLarge::is(&e) => Event::Here { seq, batch, part },
-        Err(e) => Event::Failed(e),
+        Err(e) if PartTooLarge::is(&e) => Done::Here(batch),
+        Err(e) => Done::Failed(e),
     }
 }
 
@@ -670,14 +666,12 @@ impl<P> InOrder<'_, '_, P> {
         sink: &mut S,
     ) -> Result<Scanned, ScanError> {
         // Results that came before their turn, by batch number.
-        let mut pending: BTreeMap<u64, Event<P>> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, Done<P>> = BTreeMap::new();
         let mut next = 0u64;
         loop {
-            while let Some(event) = pending.remove(&next) {
-                match event {
-                    Event::Scanned {
-                        batch, part, lines, ..
-                    } => {
+            while let Some(done) = pending.remove(&next) {
+                match done {
+                    Done::Scanned { batch, part, lines } => {
                         let bytes = batch.bytes().len() as u64;
                         sink.begin_batch(batch.bytes());
                         sink.join(part).map_err(ScanError::Write)?;
@@ -685,31 +679,23 @@ impl<P> InOrder<'_, '_, P> {
                         sink.end_batch(batch).map_err(ScanError::Write)?;
                         self.scanner.advance(lines, bytes);
                     }
-                    Event::Here { batch, part, .. } => {
-                        drop(part);
+                    Done::Here(batch) => {
                         scan_one(batch, &mut self.scanner, sink, self.on_long_line)
                             .map_err(ScanError::Write)?;
                     }
-                    Event::End { result, .. } => {
+                    Done::End(result) => {
                         let scanned = finish(&mut self.scanner, sink)?;
                         return result.map(|()| scanned).map_err(ScanError::Read);
                     }
-                    Event::Failed(e) => return Err(ScanError::Write(e)),
+                    Done::Failed(e) => return Err(ScanError::Write(e)),
                 }
                 next += 1;
                 // A fresh part is the next worker's credit.
                 let _ = self.parts.try_send(sink.fork());
             }
             match events.recv() {
-                Ok(Event::Failed(e)) => return Err(ScanError::Write(e)),
-                Ok(event) => {
-                    let seq = match &event {
-                        Event::Scanned { seq, .. }
-                        | Event::Here { seq, .. }
-                        | Event::End { seq, .. } => *seq,
-                        Event::Failed(_) => unreachable!("handled above"),
-                    };
-                    pending.insert(seq, event);
+                Ok(Event { seq, what }) => {
+                    pending.insert(seq, what);
                 }
                 // Only if a worker died (a bug): say so rather than hang.
                 Err(_) => {

@@ -363,9 +363,10 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
         return false;
     }
     let keyword = s - 1;
-    let prefix = line[word_start..keyword].to_ascii_lowercase();
-    let prefix = prefix.strip_suffix(b"_").unwrap_or(&prefix);
-    if !matches!(prefix, b"" | b"on" | b"ws" | b"websocket") || in_url(line, word_start) {
+    let prefix = &line[word_start..keyword];
+    let prefix = prefix.strip_suffix(b"_").unwrap_or(prefix);
+    let allowed = [&b""[..], b"on", b"ws", b"websocket"];
+    if !allowed.iter().any(|p| prefix.eq_ignore_ascii_case(p)) || in_url(line, word_start) {
         return false;
     }
     let window = &line[e..line.len().min(e + WORD_REACH)];

@@ -13,6 +13,7 @@ use wscode_annotate::output::ThreadedWriter;
 use wscode_annotate::printer::{Format, Printer};
 use wscode_annotate::registry::Category;
 use wscode_annotate::run::{scan_batches, scan_batches_threaded};
+use wscode_annotate::scan::{Fork, Scanned};
 
 /// Pieces that make log-like input with many near-misses.
 const FRAGMENTS: &[&str] = &[
@@ -153,6 +154,22 @@ impl std::io::Read for Trickle {
     }
 }
 
+/// Scans `batches` into `sink` with the default extractor, on this thread
+/// (`threads` 1) or on `threads` workers.
+fn scan_on<R, S>(batches: BatchReader<R>, sink: &mut S, threads: usize) -> Scanned
+where
+    R: std::io::Read + Send + 'static,
+    S: Fork,
+{
+    let extractor = Extractor::new(&[]).unwrap();
+    let filter = Filter::default();
+    match threads {
+        1 => scan_batches(batches, &extractor, &filter, sink),
+        n => scan_batches_threaded(batches, &Arc::new(extractor), &filter, sink, n),
+    }
+    .unwrap()
+}
+
 fn annotate(input: &[u8], format: Format, step: usize, buffer: usize) -> Vec<u8> {
     annotate_on(input, format, step, buffer, 1)
 }
@@ -165,20 +182,14 @@ fn annotate_on(
     buffer: usize,
     threads: usize,
 ) -> Vec<u8> {
-    let extractor = Extractor::new(&[]).unwrap();
     let mut printer = Printer::new(Vec::new(), format, false, false);
     let batcher = BatchReader::with_limits(Trickle::new(input, step), buffer, 1 << 20);
-    let filter = Filter::default();
-    match threads {
-        1 => scan_batches(batcher, &extractor, &filter, &mut printer),
-        n => scan_batches_threaded(batcher, &Arc::new(extractor), &filter, &mut printer, n),
-    }
-    .unwrap();
+    scan_on(batcher, &mut printer, threads);
     printer.into_inner()
 }
 
-/// Annotates as the binary does: batches read on a thread and scanned on
-/// `threads` workers, output written on a thread from the batches themselves.
+/// Annotates as the binary does: batches read and scanned on `threads`
+/// workers, output written on a thread from the batches themselves.
 fn annotate_threaded(input: &[u8], format: Format, buffer: usize, threads: usize) -> Vec<u8> {
     #[derive(Clone, Default)]
     struct Shared(Arc<Mutex<Vec<u8>>>);
@@ -191,17 +202,11 @@ fn annotate_threaded(input: &[u8], format: Format, buffer: usize, threads: usize
             Ok(())
         }
     }
-    let extractor = Extractor::new(&[]).unwrap();
     let sink = Shared::default();
     let mut writer = ThreadedWriter::spawn(sink.clone());
     let mut printer = Printer::new(&mut writer, format, false, false);
     let batches = BatchReader::with_limits(std::io::Cursor::new(input.to_vec()), buffer, 1 << 20);
-    let filter = Filter::default();
-    match threads {
-        1 => scan_batches(batches, &extractor, &filter, &mut printer),
-        n => scan_batches_threaded(batches, &Arc::new(extractor), &filter, &mut printer, n),
-    }
-    .unwrap();
+    scan_on(batches, &mut printer, threads);
     drop(printer);
     writer.finish().unwrap();
     let out = sink.0.lock().unwrap().clone();
@@ -439,15 +444,9 @@ proptest! {
 /// `--summary --format json` of `input` scanned on `threads`, as a value.
 fn summary_of(input: &[u8], step: usize, threads: usize) -> serde_json::Value {
     use wscode_annotate::summary::Summary;
-    let extractor = Extractor::new(&[]).unwrap();
     let mut summary = Summary::for_input(0, "-", None);
     let batcher = BatchReader::with_limits(Trickle::new(input, step), 64 * 1024, 1 << 20);
-    let filter = Filter::default();
-    let scanned = match threads {
-        1 => scan_batches(batcher, &extractor, &filter, &mut summary),
-        n => scan_batches_threaded(batcher, &Arc::new(extractor), &filter, &mut summary, n),
-    }
-    .unwrap();
+    let scanned = scan_on(batcher, &mut summary, threads);
     summary.add_scanned(scanned.lines, scanned.bytes);
     let mut out = Vec::new();
     wscode_annotate::report::write_as(&summary, Format::Json, false, &mut out).unwrap();
