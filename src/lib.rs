@@ -2,8 +2,8 @@
 //!
 //! The pieces, in the order data flows through them:
 //! [`input`] reads sources in batches of lines, [`extract`] finds close codes
-//! (a prefilter first, then the [`screen`], then the formats of real
-//! libraries), [`registry`]
+//! (a prefilter first, then [`extract::screen`], then the formats of real
+//! libraries and the evidence around every other number), [`registry`]
 //! explains each code, [`filter`] keeps what the user asked for, [`scan`]
 //! drives it all over a batch and pushes into a [`scan::Sink`], and
 //! [`printer`] writes annotated text or JSON Lines through [`output`], whose
@@ -52,7 +52,6 @@ pub mod registry;
 pub mod report;
 pub mod run;
 pub mod scan;
-pub mod screen;
 pub mod summary;
 pub mod tables;
 pub mod timestamp;

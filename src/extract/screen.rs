@@ -390,7 +390,7 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
     number.len() == 4
         && (b'1'..=b'4').contains(&number[0])
         && separated
-        && !crate::extract::is_quantity(line, at + 4)
+        && !super::lexical::is_quantity(line, at + 4)
 }
 
 /// After a qualifier word: a separator, and where the name after it would
