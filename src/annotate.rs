@@ -142,6 +142,7 @@ mod tests {
             span: 0..4,
             reason: None,
             rejected: false,
+            basis: crate::extract::Basis::Pattern,
         }
     }
 

@@ -11,7 +11,7 @@ use std::io;
 use memchr::{memchr, memrchr};
 
 use crate::annotate::{ends_like_annotation, looks_annotated, split_ending};
-use crate::extract::{Extractor, Finding};
+use crate::extract::{Extractor, Finding, RECORD_BYTES};
 use crate::filter::Filter;
 use crate::input::Batch;
 
@@ -177,6 +177,12 @@ pub struct Scanner<'a> {
     carry: Vec<u8>,
     /// The number of the first line of this input that came in pieces.
     first_long_line: Option<u64>,
+    /// The last [`RECORD_BYTES`] bytes of the previous chunk: the record a
+    /// chunk's first lines belong to may have started there.
+    record_tail: Vec<u8>,
+    /// The tail and the start of a chunk, put together for a line near the
+    /// chunk's start.
+    scratch: Vec<u8>,
 }
 
 impl<'a> Scanner<'a> {
@@ -191,6 +197,8 @@ impl<'a> Scanner<'a> {
             long_line: None,
             carry: Vec::new(),
             first_long_line: None,
+            record_tail: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -244,7 +252,16 @@ impl<'a> Scanner<'a> {
             let raw = &chunk[start..end];
             let (text, ending) = split_ending(raw);
             self.findings.clear();
-            self.extractor.extract_candidate(text, &mut self.findings);
+            let before = if start >= RECORD_BYTES || self.record_tail.is_empty() {
+                &chunk[start.saturating_sub(RECORD_BYTES)..start]
+            } else {
+                self.scratch.clear();
+                self.scratch.extend_from_slice(&self.record_tail);
+                self.scratch.extend_from_slice(&chunk[..start]);
+                &self.scratch[..]
+            };
+            self.extractor
+                .extract_in_record(text, before, &mut self.findings);
             self.filter.retain(&mut self.findings);
             let marker = passthrough && self.findings.is_empty() && needs_marker(raw);
             if !self.findings.is_empty() || marker {
@@ -270,6 +287,7 @@ impl<'a> Scanner<'a> {
         }
         // Counted for every sink: messages about an input name the line.
         self.lines += count_lines(&chunk[counted..]);
+        keep_last(&mut self.record_tail, chunk, RECORD_BYTES);
         Ok(())
     }
 
@@ -415,13 +433,18 @@ struct Edges {
 
 /// Keeps the last [`OVERLAP`] bytes of `carry` followed by `more`.
 fn keep_tail(carry: &mut Vec<u8>, more: &[u8]) {
-    if more.len() >= OVERLAP {
-        carry.clear();
-        carry.extend_from_slice(&more[more.len() - OVERLAP..]);
+    keep_last(carry, more, OVERLAP);
+}
+
+/// Keeps the last `n` bytes of `kept` followed by `more`.
+fn keep_last(kept: &mut Vec<u8>, more: &[u8], n: usize) {
+    if more.len() >= n {
+        kept.clear();
+        kept.extend_from_slice(&more[more.len() - n..]);
     } else {
-        carry.extend_from_slice(more);
-        if carry.len() > OVERLAP {
-            carry.drain(..carry.len() - OVERLAP);
+        kept.extend_from_slice(more);
+        if kept.len() > n {
+            kept.drain(..kept.len() - n);
         }
     }
 }

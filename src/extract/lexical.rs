@@ -189,3 +189,46 @@ pub(crate) fn is_code_key(key: &[u8]) -> bool {
     KEYS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
+
+/// The line with ANSI escape sequences (CSI `ESC [ … letter`, OSC
+/// `ESC ] … BEL`, and two-byte `ESC x`) taken out, and for every byte
+/// left, plus one past the end, where it stands in `line`. `None` when
+/// there is no escape sequence to take out.
+pub(crate) fn without_ansi(line: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut plain = Vec::with_capacity(line.len());
+    let mut map = Vec::with_capacity(line.len() + 1);
+    let mut i = 0;
+    let mut removed = false;
+    while i < line.len() {
+        if line[i] == 0x1b && i + 1 < line.len() {
+            let kind = line[i + 1];
+            let mut j = i + 2;
+            match kind {
+                b'[' => {
+                    while j < line.len() && !(0x40..=0x7e).contains(&line[j]) {
+                        j += 1;
+                    }
+                    j = (j + 1).min(line.len());
+                }
+                b']' => {
+                    while j < line.len() && line[j] != 0x07 && !(line[j] == 0x1b) {
+                        j += 1;
+                    }
+                    if j < line.len() && line[j] == 0x1b {
+                        j += 1; // ST is ESC \
+                    }
+                    j = (j + 1).min(line.len());
+                }
+                _ => {}
+            }
+            removed = true;
+            i = j;
+            continue;
+        }
+        plain.push(line[i]);
+        map.push(i);
+        i += 1;
+    }
+    map.push(line.len());
+    removed.then_some((plain, map))
+}

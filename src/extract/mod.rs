@@ -24,6 +24,7 @@ use regex_automata::{Anchored, Input};
 
 use crate::error::Error;
 use crate::registry::{self, Alias};
+pub mod evidence;
 mod lexical;
 pub mod screen;
 
@@ -43,6 +44,35 @@ pub struct Finding {
     /// The line itself says the peer sent this code although it is not
     /// allowed on the wire (`invalid status code 1005`, `bad close code 1014`).
     pub rejected: bool,
+    /// Why it was reported: the library format that matched (`format:gorilla`),
+    /// a symbolic name (`name`), the evidence that decided
+    /// (`evidence:close-key`, …) or the user's `pattern`.
+    pub basis: Basis,
+}
+
+/// What decided that a number or name is a close code. JSON output names it
+/// as `rule`, so a user who disagrees can see why and write a `--pattern`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// A library's own format (the row's id, e.g. `gorilla`, `spring`).
+    Format(&'static str),
+    /// A library's symbolic name for the code (`StatusGoingAway`).
+    Name,
+    /// The user's `--pattern`.
+    Pattern,
+    /// The evidence around a number no format claimed.
+    Evidence(evidence::Why),
+}
+
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Basis::Format(id) => write!(f, "format:{id}"),
+            Basis::Name => f.write_str("name"),
+            Basis::Pattern => f.write_str("pattern"),
+            Basis::Evidence(why) => f.write_str(why.rule()),
+        }
+    }
 }
 
 /// Context anchors. Every format the rules know contains one of these, so a
@@ -71,6 +101,24 @@ const ANCHORS: &[&str] = &[
     "WSError",
     "opcode=8",
     "Symbol(status-code",
+    // Keys and words that carry a code without a close word: `{"code":4001}`
+    // on a Pusher error, a WebSocket word beside the number, `code` in
+    // Russian, Chinese, Japanese, Korean, Spanish and Portuguese (their
+    // close words stand beside one of these, or beside `WebSocket`).
+    "code",
+    "Code",
+    "CODE",
+    "ocket",
+    "од",
+    "码",
+    "コード",
+    "코드",
+    "ódigo",
+    // Erlang terms (`{remote,1001,<<>>}`), SockJS close frames
+    // (`c[3000,"Go away!"]`) and the browser's `… 1012 is neither.`
+    "remote,",
+    "c[",
+    "is neither",
     // The annotation's closing bracket: a line that already ends like an
     // annotation must be seen, so the printer can keep stripping exact.
     "⟫",
@@ -349,9 +397,10 @@ const RULES: &[Rule] = &[
 /// [`Strength::Contextual`] rules: the close event's own names, or a
 /// WebSocket word together with a close word.
 const CLOSE_EVENT: &str = r"(?i:closeevent|on_?clos(?:e|ed|ing)\b|close[_ ]?frame|wserror|ws[_.\-]?close|websocket[_.\-]?close|close[_.\-]?code)";
-const WS_WORD: &str = r"(?i:websocket|web_socket|\bwss?\b|\bwss?[_.\-:/]|socket\.io|signalr|sockjs|graphql-ws|\bstomp\b)";
-const CLOSE_WORD: &str =
-    r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)";
+const WS_WORD: &str = r"(?i:websocket|web_socket|\bwss?\b|\bwss?[_.\-:/]|socket\.io|signalr|sockjs|graphql-ws|\bstomp\b|pusher|actioncable|phoenix|centrifug)";
+const CLOSE_WORD: &str = r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)|закры|Закры|отключ|Отключ|关闭|断开|關閉|切断|閉じ|종료|끊|cerrad|cerró|desconect|fechad|fechou|fermé|déconnect|geschlossen|getrennt";
+
+const ERROR_WORD: &str = r"(?i:error|\bfail|exception)";
 
 /// A reason key on the line: reason="token expired", "reason":"…", reason: '…'.
 const REASON: &str = r#"(?i:\b(?:close_?)?reason(?:_?text)?)["']?\s*[:=]\s*(?:"(?P<dq>(?:[^"\\\r\n]|\\.)*)"|'(?P<sq>[^'\r\n]*)'|(?P<bare>[^\s,;}\])"']+))"#;
@@ -472,6 +521,10 @@ pub struct Extractor {
     close_event: Regex,
     ws_word: Regex,
     close_word: Regex,
+    error_word: Regex,
+    /// Close, disconnect, error, code or status words in any case and the
+    /// languages [`evidence`] reads.
+    closeish: AhoCorasick,
     reason: Regex,
     /// `reason` in any case: what [`REASON`] needs before it can match.
     reason_word: AhoCorasick,
@@ -485,7 +538,7 @@ pub struct Extractor {
     /// `--pattern` regexes.
     user: Vec<Regex>,
     /// The cheap test before the rules; `None` scans every candidate.
-    screen: Option<Screen>,
+    pub(crate) screen: Option<Screen>,
     qualifier: Regex,
     jetty_spring: Regex,
 }
@@ -601,6 +654,11 @@ impl Extractor {
             close_event: build(CLOSE_EVENT),
             ws_word: build(WS_WORD),
             close_word: build(CLOSE_WORD),
+            error_word: build(ERROR_WORD),
+            closeish: AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(evidence::CLOSEISH)
+                .expect("literals"),
             reason: build(REASON),
             reason_word: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
@@ -680,6 +738,34 @@ impl Extractor {
     /// (the scanner found it with [`Extractor::next_candidate`]).
     #[doc(hidden)]
     pub fn extract_candidate(&self, line: &[u8], out: &mut Vec<Finding>) {
+        self.extract_in_record(line, b"", out);
+    }
+
+    /// [`Extractor::extract_candidate`] for a line with the bytes before it
+    /// in the input (`before`, ending with the previous line's newline, or
+    /// empty): a multi-line dump (`CloseEvent {` … `  code: 1006,`) says on
+    /// its first lines what a bare `code` on a later one is. Only the lines
+    /// of the same record are read (see [`record_before`]), at most
+    /// [`RECORD_LINES`] of them and [`RECORD_BYTES`] bytes.
+    ///
+    /// ANSI colour escapes are seen through: the codes are found in the
+    /// line as a person reads it, and spans point into `line` as given.
+    pub fn extract_in_record(&self, line: &[u8], before: &[u8], out: &mut Vec<Finding>) {
+        if memchr::memchr(0x1b, line).is_some() {
+            if let Some((plain, map)) = lexical::without_ansi(line) {
+                let start = out.len();
+                self.extract_plain(&plain, before, out);
+                for f in &mut out[start..] {
+                    f.span = map_span(&map, f.span.clone());
+                    f.reason = f.reason.clone().map(|r| map_span(&map, r));
+                }
+                return;
+            }
+        }
+        self.extract_plain(line, before, out);
+    }
+
+    fn extract_plain(&self, line: &[u8], before: &[u8], out: &mut Vec<Finding>) {
         let start = out.len();
         if self.scans_every_line() {
             self.extract_user(line, out);
@@ -745,7 +831,10 @@ impl Extractor {
                         valid
                             && !is_quantity(line, ce)
                             && !is_port(line, cs)
-                            && *has_context.get_or_insert_with(|| self.about_a_close(line))
+                            && *has_context.get_or_insert_with(|| {
+                                self.about_a_close(line)
+                                    || self.about_a_close(record_before(line, before))
+                            })
                     }
                 }
             });
@@ -770,6 +859,7 @@ impl Extractor {
                     span: cs..ce,
                     reason: reason.and_then(|r| trim_reason(line, r)),
                     rejected: rule.rejected,
+                    basis: Basis::Format(rule.group),
                 },
                 own_reason,
             );
@@ -781,16 +871,82 @@ impl Extractor {
                 _ => whole.start() + 1,
             };
         }
+        if verdict.formats {
+            self.extract_evidence(line, before, start, out, &mut line_reason);
+        }
         if verdict.names {
             self.extract_names(line, start, out);
         }
         self.finish(start, out);
     }
 
-    /// Whether the line is about a WebSocket close (for generic keys).
+    /// Every four-digit number no format claimed, weighed by what stands
+    /// around it ([`evidence`]).
+    fn extract_evidence(
+        &self,
+        line: &[u8],
+        before: &[u8],
+        start: usize,
+        out: &mut Vec<Finding>,
+        line_reason: &mut Option<Option<Range<usize>>>,
+    ) {
+        out[start..].sort_by_key(|f| f.span.start);
+        let claimed: Vec<Range<usize>> = out[start..].iter().map(|f| f.span.clone()).collect();
+        let mut next_claim = 0;
+        let mut ctx = LineContext {
+            extractor: self,
+            line,
+            before,
+            about: None,
+            websocket: None,
+            closeish: None,
+        };
+        let mut at = 0;
+        while let Some(p) = line[at..].iter().position(u8::is_ascii_digit) {
+            let s = at + p;
+            let e = s + line[s..].iter().take_while(|b| b.is_ascii_digit()).count();
+            at = e;
+            if e - s != 4 {
+                continue;
+            }
+            while next_claim < claimed.len() && claimed[next_claim].end <= s {
+                next_claim += 1;
+            }
+            if claimed.get(next_claim).is_some_and(|c| c.start < e) {
+                continue;
+            }
+            let Some(why) = evidence::weigh(line, s, e, &mut ctx) else {
+                continue;
+            };
+            let Some(code) = parse_code(&line[s..e]) else {
+                continue;
+            };
+            let reason = line_reason
+                .get_or_insert_with(|| self.reason_key(line))
+                .clone()
+                .and_then(|r| trim_reason(line, r));
+            push(
+                out,
+                start,
+                Finding {
+                    code,
+                    span: s..e,
+                    reason,
+                    rejected: false,
+                    basis: Basis::Evidence(why),
+                },
+                false,
+            );
+        }
+    }
+
+    /// Whether the line is about a WebSocket close or a WebSocket error
+    /// (for generic keys).
     fn about_a_close(&self, line: &[u8]) -> bool {
-        self.close_event.is_match(line)
-            || self.ws_word.is_match(line) && self.close_word.is_match(line)
+        !line.is_empty()
+            && (self.close_event.is_match(line)
+                || self.ws_word.is_match(line)
+                    && (self.close_word.is_match(line) || self.error_word.is_match(line)))
     }
 
     /// Symbolic names: `StatusGoingAway`, `code: Away`, `CloseStatus.SERVER_ERROR`.
@@ -831,6 +987,7 @@ impl Extractor {
                         .clone()
                         .and_then(|r| trim_reason(line, r)),
                     rejected: false,
+                    basis: Basis::Name,
                 },
                 false,
             );
@@ -874,6 +1031,7 @@ impl Extractor {
                         span: m.range(),
                         reason: reason.and_then(|r| trim_reason(line, r)),
                         rejected: false,
+                        basis: Basis::Pattern,
                     },
                     true,
                 );
@@ -979,6 +1137,91 @@ fn trim_reason(line: &[u8], r: Range<usize>) -> Option<Range<usize>> {
         ]
         .contains(&trimmed);
     (!empty).then_some(range)
+}
+
+/// How many lines before a line [`record_before`] reads at most.
+pub const RECORD_LINES: usize = 12;
+/// How many bytes before a line [`record_before`] reads at most.
+pub const RECORD_BYTES: usize = 1024;
+
+/// The lines of `before` that belong to the same record as `line`: going
+/// up while the lower line continues the one above it (it is indented or
+/// closes a bracket, or the line above opens one or ends with `,` or `:`),
+/// up to the record's first line; nothing past a blank line. A plain log
+/// line is a record of its own.
+pub fn record_before<'a>(line: &[u8], before: &'a [u8]) -> &'a [u8] {
+    let floor = before.len().saturating_sub(RECORD_BYTES);
+    let mut lower_continues = continues_record(line);
+    let mut start = before.len();
+    let mut lines = 0;
+    while start > floor && lines < RECORD_LINES {
+        let mut end = start - 1; // the newline that ends the line above
+        if before[end] != b'\n' {
+            break;
+        }
+        if end > 0 && before[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let above_start = memchr::memrchr(b'\n', &before[..end]).map_or(0, |p| p + 1);
+        let above = &before[above_start..end];
+        if above.iter().all(u8::is_ascii_whitespace) || above_start < floor {
+            break;
+        }
+        let trimmed = above.trim_ascii_end();
+        let opens = matches!(trimmed.last(), Some(b'{' | b'[' | b'(' | b',' | b':'));
+        if !(lower_continues || opens) {
+            break;
+        }
+        start = above_start;
+        lines += 1;
+        lower_continues = continues_record(above);
+    }
+    &before[start..]
+}
+
+/// The line goes on with the record above it: indented, or closing a bracket.
+fn continues_record(line: &[u8]) -> bool {
+    matches!(line.first(), Some(b' ' | b'\t' | b'}' | b']' | b')'))
+}
+
+/// A span of the line without escapes, in the line as given.
+fn map_span(map: &[usize], span: Range<usize>) -> Range<usize> {
+    let start = map[span.start];
+    let end = if span.end > span.start {
+        map[span.end - 1] + 1
+    } else {
+        start
+    };
+    start..end
+}
+
+/// What [`evidence::weigh`] asks about a line, each answered once.
+struct LineContext<'x, 'a> {
+    extractor: &'x Extractor,
+    line: &'a [u8],
+    before: &'a [u8],
+    about: Option<bool>,
+    websocket: Option<bool>,
+    closeish: Option<bool>,
+}
+
+impl evidence::Context for LineContext<'_, '_> {
+    fn about_a_close(&mut self) -> bool {
+        let (ex, line, before) = (self.extractor, self.line, self.before);
+        *self.about.get_or_insert_with(|| {
+            ex.about_a_close(line) || ex.about_a_close(record_before(line, before))
+        })
+    }
+
+    fn on_websocket_line(&mut self) -> bool {
+        let (ex, line) = (self.extractor, self.line);
+        *self.websocket.get_or_insert_with(|| ex.ws_word.is_match(line))
+    }
+
+    fn closeish_line(&mut self) -> bool {
+        let (ex, line) = (self.extractor, self.line);
+        *self.closeish.get_or_insert_with(|| ex.closeish.is_match(line))
+    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,13 @@ enum Check {
     Invalid,
     /// Part of a symbolic name: the whole word must be one.
     Name,
+    /// A word that is evidence for a number beside it (`WebSocket`, `码`):
+    /// a code-like number within [`NEAR_REACH`] bytes on either side.
+    Near,
 }
+
+/// How far from a [`Check::Near`] word its number may stand.
+const NEAR_REACH: usize = 48;
 
 /// The words most rules hang on. Longer literals that contain one of them
 /// hide it from the leftmost search, so a failed longer literal is checked
@@ -108,6 +114,15 @@ const LITERALS: &[(&str, Check)] = &[
     ("IOLATED_", Check::Name),
     ("olicyViolat", Check::Name),
     ("nhandled", Check::Name),
+    ("ocket", Check::Near),
+    ("од", Check::Near),
+    ("码", Check::Near),
+    ("コード", Check::Near),
+    ("코드", Check::Near),
+    ("ódigo", Check::Near),
+    ("remote,", Check::Number),
+    ("c[", Check::Number),
+    ("is neither", Check::Pass),
 ];
 
 /// Teddy, the SIMD searcher behind the literal search, takes this many.
@@ -295,6 +310,7 @@ impl Screen {
                 names: name(),
             },
             Check::Name => Verdict::names(name()),
+            Check::Near => Verdict::formats(near_code(line, s, e)),
         }
     }
 
@@ -393,6 +409,23 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
         && !super::lexical::is_quantity(line, at + 4)
 }
 
+/// A four-digit number 1000-4999, standing alone, within [`NEAR_REACH`]
+/// bytes before `s` or after `e`.
+fn near_code(line: &[u8], s: usize, e: usize) -> bool {
+    let from = s.saturating_sub(NEAR_REACH);
+    let to = line.len().min(e + NEAR_REACH);
+    let mut at = from;
+    while let Some(p) = line[at..to].iter().position(u8::is_ascii_digit) {
+        let start = at + p;
+        let run = digits(&line[start..]).len();
+        if run == 4 && (b'1'..=b'4').contains(&line[start]) && (start == 0 || !line[start - 1].is_ascii_alphanumeric()) {
+            return true;
+        }
+        at = start + run;
+    }
+    false
+}
+
 /// After a qualifier word: a separator, and where the name after it would
 /// start (`close: .normal`, `code = Away`, `Status.GOING_AWAY`,
 /// `CloseCodes::Normal`). With `rest_of_word`, the word's remaining letters
@@ -457,6 +490,8 @@ fn key_value(line: &[u8], s: usize, e: usize) -> bool {
         [b'=', b'>', ..] => 2,
         [b':' | b'=', ..] => 1,
         [b'i', b's', c, ..] if c.is_ascii_whitespace() => 2,
+        // `error code 4001`: a space is the separator, for a plain code.
+        [d, ..] if d.is_ascii_digit() && before_sep > 0 => 0,
         _ => return false,
     };
     let spaced_eq = rest[at] == b'=' && before_sep > 0;

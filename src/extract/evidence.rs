@@ -1,0 +1,548 @@
+//! Evidence for the numbers no library format claimed.
+//!
+//! Most close codes in real logs are not in a library's format but in an
+//! application's own words: `Websocket closed with 4014, cannot reconnect`,
+//! `upstream_close_code=1014`, `Code is 1006`, `1006 - WebSocket Read EOF`,
+//! `  code: 1006,` inside a `CloseEvent {` dump. Rather than one more regex
+//! per phrasing, every four-digit number 1000-4999 on a screened line is
+//! weighed by what stands around it:
+//!
+//! - **for**: the key it is the value of, split into words in any spelling
+//!   (`closeReasonCode`, `upstream_close_code`, `disconnect-status`), a close
+//!   or disconnect word shortly before it with only filler words between
+//!   (`closed with`, `onClosing:`, `关闭`), an error word on a WebSocket line
+//!   (`WebSocket error 4201`), the code's own name after it
+//!   (`1012 Service Restart`), or a close or WebSocket word right after it;
+//! - **against**, any of which rules it out: a unit or count after it, a
+//!   port, a decimal, a date, a `file:line`, a URL, another field's key
+//!   (`count=`, `pid`, `port`, `after`), a digit between it and its word.
+//!
+//! A bare key (`code`, `status`, `reason`) is only evidence when the record is
+//! about a WebSocket close: the line itself, or the few lines before it in the
+//! same record (a blank line ends a record), which is how multi-line dumps
+//! are read.
+
+use super::lexical::{continues_token, is_other_field, is_port, is_quantity};
+
+/// Why a number was taken: named in JSON output as `rule` (`evidence:…`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// A key whose own words say close code (`upstream_close_code=1014`).
+    CloseKey,
+    /// A bare `code`/`status`/`reason` key on a record about a close.
+    Key,
+    /// A close or disconnect word shortly before it.
+    CloseWord,
+    /// An error word on a line about a WebSocket.
+    ErrorWord,
+    /// The code's own name after it (`1012 Service Restart`).
+    Name,
+    /// A close or WebSocket word right after it (`1006 - WebSocket Read EOF`).
+    WordAfter,
+}
+
+impl Why {
+    /// The name JSON output gives this evidence.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Why::CloseKey => "evidence:close-key",
+            Why::Key => "evidence:key-in-close-record",
+            Why::CloseWord => "evidence:close-word",
+            Why::ErrorWord => "evidence:error-on-websocket-line",
+            Why::Name => "evidence:code-name",
+            Why::WordAfter => "evidence:close-word-after",
+        }
+    }
+}
+
+/// What a word says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Close,
+    /// `code`, `status` or a word ending in them, in any language listed.
+    Code,
+    Reason,
+    Error,
+    WebSocket,
+    /// Words that may stand between a close word and its code.
+    Filler,
+    /// Anything else: it breaks the link between a word and a number.
+    Other,
+}
+
+/// Close and disconnect words, lowercased, matched as parts of a word.
+const CLOSE_PARTS: &[&str] = &[
+    "clos",
+    "disconnect",
+    "terminat",
+    "hangup",
+    // Russian, Chinese, Japanese, Korean, Spanish, Portuguese, French, German.
+    "закры",
+    "отключ",
+    "разорв",
+    "关闭",
+    "断开",
+    "關閉",
+    "切断",
+    "閉じ",
+    "종료",
+    "끊",
+    "cerrad",
+    "cerró",
+    "desconect",
+    "fechad",
+    "fechou",
+    "fermé",
+    "ferme",
+    "déconnect",
+    "deconnect",
+    "geschlossen",
+    "getrennt",
+];
+
+/// Words for "code" and "status" in the languages above; a word ending in
+/// one of these is a code key (`closeCode`, `返回码`).
+const CODE_ENDS: &[&str] = &[
+    "code",
+    "status",
+    "码",
+    "碼",
+    "код",
+    "кода",
+    "コード",
+    "코드",
+    "código",
+    "codigo",
+    "statut",
+    "estado",
+    "status_code",
+];
+
+const FILLER: &[&str] = &[
+    "with", "by", "the", "a", "an", "frame", "received", "receive", "sent", "send", "recv", "rcvd",
+    "got", "peer", "remote", "server", "client", "connection", "conn", "due", "to", "and", "was",
+    "is", "has", "been", "unexpectedly", "abnormally", "normally", "cleanly", "event", "on",
+    "from", "called", "code", "status", "reason", "handler", "callback", "it", "gateway", "shard",
+    "session", "channel", "stream", "socket", "websocket", "ws", "wss", "con", "mit", "с", "кодом",
+    "con", "avec", "com", "de", "le", "la", "el", "o", "um", "une", "un", "une", "mit", "dem",
+    "der", "code:", "err", "error", "got", "exit",
+];
+
+/// Words that make the number after them something else (a port, a count,
+/// a duration, an id, another system's error).
+const STOP: &[&str] = &[
+    "port", "pid", "tid", "line", "lines", "id", "after", "in", "took", "duration", "timeout",
+    "attempt", "attempts", "retry", "retries", "count", "size", "len", "length", "bytes",
+    "version", "ver", "v", "year", "errno", "mysql", "sqlstate", "offset", "seq", "index",
+    "page", "row", "uid", "user", "for", "within", "every", "since", "at", "of", "max", "min",
+    "limit", "than", "over", "under", "http", "https", "either", "between", "or", "listening",
+    "localhost", "took", "wait", "waiting", "delay", "backoff", "interval", "ttl", "elapsed",
+    "number", "no", "total", "pool", "queue", "buffer", "issue", "pr", "build",
+];
+
+/// Names and library explanations of a code, lowercased, as they follow it
+/// in prose (`1012 Service Restart`, `1001/Going away`, `1006 (abnormal)`).
+const NAMES: &[(u32, &[&str])] = &[
+    (1000, &["normal closure", "normal close", "normal", "ok", "bye", "closed normally"]),
+    (1001, &["going away", "endpoint unavailable", "away", "shutdown", "server shutdown"]),
+    (1002, &["protocol error"]),
+    (1003, &["unsupported data", "unsupported type", "unacceptable data"]),
+    (1005, &["no status", "no status received", "no status code", "no code"]),
+    (1006, &["abnormal closure", "abnormal", "closed abnormally", "connection dropped"]),
+    (1007, &["invalid frame payload", "invalid payload", "invalid data", "inconsistent data"]),
+    (1008, &["policy violation", "policy violated"]),
+    (1009, &["message too big", "message too large", "too big", "too large"]),
+    (1010, &["mandatory extension", "missing extension", "extension required"]),
+    (1011, &["internal error", "internal server error", "unexpected condition", "server error"]),
+    (1012, &["service restart", "server restart", "restart"]),
+    (1013, &["try again later", "try again"]),
+    (1014, &["bad gateway"]),
+    (1015, &["tls handshake", "tls failure"]),
+];
+
+/// Words that make a line about closing, failing or a code, for evidence
+/// that needs a little more than itself (the word after the number).
+pub const CLOSEISH: &[&str] = &[
+    "clos", "disconnect", "terminat", "error", "fail", "exception", "code", "status", "reason",
+    "закры", "отключ", "关闭", "断开", "码", "コード", "切断", "코드", "종료", "cerr", "fech",
+    "ferm", "geschlossen", "getrennt", "código", "eof", "dropped", "lost",
+];
+
+fn class(word: &[u8]) -> Class {
+    let Ok(text) = std::str::from_utf8(word) else {
+        return Class::Other;
+    };
+    let text = &text.to_lowercase();
+    // Checked in this order: `closeCode` is a code key that says close.
+    if CODE_ENDS.iter().any(|c| text.ends_with(c)) {
+        return Class::Code;
+    }
+    if text.contains("reason") {
+        return Class::Reason;
+    }
+    if text == "closet" || text.starts_with("enclos") || text.starts_with("disclos") {
+        return Class::Other;
+    }
+    if CLOSE_PARTS.iter().any(|c| text.contains(c)) {
+        return Class::Close;
+    }
+    if text.contains("socket") || text == "ws" || text == "wss" || text.starts_with("ws_") {
+        return Class::WebSocket;
+    }
+    if text.contains("error")
+        || text.contains("fail")
+        || text.contains("exception")
+        || text == "err"
+        || text.contains("reject")
+        || text.contains("ошибк")
+        || text.contains("错误")
+        || text.contains("error")
+    {
+        return Class::Error;
+    }
+    if FILLER.contains(&text.as_str()) {
+        return Class::Filler;
+    }
+    Class::Other
+}
+
+/// The words of a key in any spelling: camelCase, snake_case, kebab-case,
+/// dotted (`closeReasonCode` → close, reason, code).
+fn key_parts(key: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 0..key.len() {
+        let b = key[i];
+        if matches!(b, b'_' | b'-' | b'.') {
+            if i > start {
+                parts.push(&key[start..i]);
+            }
+            start = i + 1;
+        } else if i > start
+            && b.is_ascii_uppercase()
+            && key[i - 1].is_ascii_lowercase()
+        {
+            parts.push(&key[start..i]);
+            start = i;
+        }
+    }
+    if start < key.len() {
+        parts.push(&key[start..]);
+    }
+    parts.into_iter()
+}
+
+fn is_word_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// The words before `end` in `line`, nearest first, at most `max` and within
+/// `reach` bytes: each with the bytes between it and what follows it.
+fn words_before(line: &[u8], end: usize, reach: usize, max: usize) -> Vec<(&[u8], &[u8])> {
+    let floor = end.saturating_sub(reach);
+    let mut words = Vec::with_capacity(max);
+    let mut at = end;
+    while words.len() < max && at > floor {
+        let gap_end = at;
+        while at > floor && !is_word_char(line[at - 1]) {
+            at -= 1;
+        }
+        let word_end = at;
+        while at > 0 && is_word_char(line[at - 1]) {
+            at -= 1;
+        }
+        if at == word_end {
+            break;
+        }
+        // Keys glued with `-` or `.` are one identifier (`ws.close-code`).
+        while at > 1 && matches!(line[at - 1], b'-' | b'.') && is_word_char(line[at - 2]) {
+            at -= 1;
+            while at > 0 && is_word_char(line[at - 1]) {
+                at -= 1;
+            }
+        }
+        words.push((&line[at..word_end], &line[word_end..gap_end]));
+    }
+    words
+}
+
+/// The gap between a key and its value: `=`, `:`, `=>`, ` is `, quotes,
+/// brackets and spaces; or only spaces (`with code 1011`).
+fn key_gap(gap: &[u8]) -> bool {
+    let core: Vec<u8> = gap
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`'))
+        .collect();
+    matches!(core.as_slice(), b"" | b":" | b"=" | b"=>" | b"->" | b"::" | b"#")
+}
+
+/// What the caller knows about the line and its record, asked lazily.
+pub trait Context {
+    /// The line or its record is about a WebSocket close (or a WebSocket error).
+    fn about_a_close(&mut self) -> bool;
+    /// The line mentions a WebSocket.
+    fn on_websocket_line(&mut self) -> bool;
+    /// The line has a close, disconnect, error or code word anywhere.
+    fn closeish_line(&mut self) -> bool;
+}
+
+/// Whether the number at `line[s..e]` is a close code, and why.
+pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<Why> {
+    let digits = &line[s..e];
+    if digits.len() != 4 || !(b'1'..=b'4').contains(&digits[0]) {
+        return None;
+    }
+    let code: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    // Against: glued to a token, a quantity, a port, a URL, a decimal, a date.
+    if s > 0 {
+        let b = line[s - 1];
+        if is_word_char(b) || matches!(b, b'/' | b'?' | b'&' | b'.' | b'$' | b'%' | b'+') {
+            return None;
+        }
+        // A negative number (`Code=-1001`) or one glued by a dash (`ID-1006`).
+        if b == b'-' {
+            return None;
+        }
+    }
+    if continues_token(&line[e..]) || is_quantity(line, e) || is_port(line, s) {
+        return None;
+    }
+    if (1900..=2100).contains(&code) && looks_like_a_date(line, s, e) {
+        return None;
+    }
+    if in_path(line, s) {
+        return None;
+    }
+    let words = words_before(line, s, 64, 6);
+    if let Some(&(word, gap)) = words.first() {
+        let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+        if STOP.iter().any(|w| w.as_bytes() == lower.as_slice()) {
+            return None;
+        }
+        if gap.contains(&b'#') && !matches!(class(word), Class::Code | Class::Close) {
+            return None;
+        }
+        // `DISCONNECT(1006)`, `D/ChatSocket( 4012):`: an argument, a counter
+        // or a PID in brackets after a word, unless the word is a code key.
+        let call = gap.first() == Some(&b'(') && gap[1..].iter().all(|b| *b == b' ');
+        if call && class(key_parts(word).last().unwrap_or(word)) != Class::Code {
+            return None;
+        }
+        // A key: its words say what it holds.
+        if key_gap(gap) {
+            let parts: Vec<Class> = key_parts(word).map(class).collect();
+            let last = parts.last().copied().unwrap_or(Class::Other);
+            let named = parts
+                .iter()
+                .any(|c| matches!(c, Class::Close | Class::WebSocket));
+            if matches!(last, Class::Code | Class::Reason) || last == Class::Close && gap.contains(&b'=') {
+                if named && last != Class::Reason || parts.contains(&Class::Reason) && last == Class::Code {
+                    return Some(Why::CloseKey);
+                }
+                if ctx.about_a_close() {
+                    return Some(Why::Key);
+                }
+                // `code: 1012 Service Restart` says it all by itself.
+                if name_after(line, e, code) && ctx.closeish_line() {
+                    return Some(Why::Name);
+                }
+            }
+        }
+        if is_other_field(line, s) {
+            return None;
+        }
+    }
+    // A close word shortly before, with only filler between.
+    for (i, &(word, gap)) in words.iter().enumerate() {
+        if gap.iter().any(u8::is_ascii_digit) {
+            break;
+        }
+        let c = key_parts(word).map(class).fold(Class::Filler, |acc, c| match (acc, c) {
+            (Class::Close, _) | (_, Class::Close) => Class::Close,
+            (Class::Error, _) | (_, Class::Error) => Class::Error,
+            (Class::WebSocket, _) | (_, Class::WebSocket) => Class::WebSocket,
+            (Class::Code, _) | (_, Class::Code) => Class::Code,
+            (Class::Other, _) | (_, Class::Other) => Class::Other,
+            _ => acc,
+        });
+        match c {
+            Class::Close if i < 5 => return Some(Why::CloseWord),
+            Class::Error if i < 3 && ctx.on_websocket_line() => return Some(Why::ErrorWord),
+            Class::WebSocket if i == 0 && ctx.closeish_line() => return Some(Why::WordAfter),
+            Class::Other => break,
+            _ => {}
+        }
+        if word.iter().any(u8::is_ascii_digit) {
+            break;
+        }
+    }
+    if name_after(line, e, code) && (ctx.closeish_line() || ctx.on_websocket_line()) {
+        return Some(Why::Name);
+    }
+    if word_after_says_close(line, e) && ctx.closeish_line() {
+        return Some(Why::WordAfter);
+    }
+    None
+}
+
+/// The code's own name or explanation follows it (`1012 Service Restart`,
+/// `1001/Going away`, `4000 (private use)` is not one: no name).
+fn name_after(line: &[u8], e: usize, code: u32) -> bool {
+    let Some((_, names)) = NAMES.iter().find(|(c, _)| *c == code) else {
+        return false;
+    };
+    let rest = &line[e..];
+    let skip = rest
+        .iter()
+        .take(4)
+        .take_while(|b| matches!(b, b' ' | b'/' | b'-' | b':' | b'(' | b',' | b'\'' | b'"' | b'=' | b'|'))
+        .count();
+    if skip == 0 && !rest.is_empty() {
+        return false;
+    }
+    let rest = &rest[skip..];
+    names.iter().any(|n| {
+        rest.len() >= n.len()
+            && rest[..n.len()].eq_ignore_ascii_case(n.as_bytes())
+            && !rest.get(n.len()).copied().is_some_and(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+/// One of the two words after the number is a close or WebSocket word
+/// (`1006 - WebSocket Read EOF`, `1006 Connection dropped`).
+fn word_after_says_close(line: &[u8], e: usize) -> bool {
+    let rest = &line[e..line.len().min(e + 40)];
+    let lead = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'-' | b'/' | b':' | b'|'))
+        .count();
+    if lead == 0 {
+        return false;
+    }
+    let rest = &rest[lead..];
+    let mut at = 0;
+    for _ in 0..2 {
+        let len = rest[at..].iter().take_while(|b| is_word_char(**b)).count();
+        if len == 0 {
+            return false;
+        }
+        let word = &rest[at..at + len];
+        at += len;
+        // `1001 msg="ws …"`: the next field's key, not words about the number.
+        if matches!(rest.get(at), Some(b'=' | b':')) {
+            return false;
+        }
+        let says = key_parts(word).any(|p| {
+            matches!(class(p), Class::WebSocket | Class::Close)
+                || [&b"dropped"[..], b"eof", b"lost"]
+                    .iter()
+                    .any(|w| p.eq_ignore_ascii_case(w))
+        });
+        if says {
+            return true;
+        }
+        if class(word) != Class::Filler {
+            return false;
+        }
+        at += rest[at..].iter().take_while(|b| **b == b' ').count();
+    }
+    false
+}
+
+/// A year in a date: `Nov 24 2026`, `24.11.2026`, `2026/11/24`.
+fn looks_like_a_date(line: &[u8], s: usize, e: usize) -> bool {
+    const MONTHS: &[&[u8]] = &[
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    if matches!(line.get(e), Some(b'-' | b'/' | b'.' | b'T')) {
+        return true;
+    }
+    let before = &line[s.saturating_sub(12)..s];
+    let lower: Vec<u8> = before.iter().map(u8::to_ascii_lowercase).collect();
+    MONTHS.iter().any(|m| lower.windows(3).any(|w| w == *m))
+        || before.ends_with(b"-")
+        || before.ends_with(b"/")
+        || before.ends_with(b", ")
+            && before.len() >= 4
+            && before[before.len() - 3].is_ascii_digit()
+}
+
+/// The number sits in a URL or a path (`/v1/rooms/1006`, `?code=1000`).
+fn in_path(line: &[u8], s: usize) -> bool {
+    let start = line[..s]
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\''))
+        .map_or(0, |p| p + 1);
+    let token = &line[start..s];
+    token.windows(3).any(|w| w == b"://") || token.contains(&b'?') && token.contains(&b'=')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(bool, bool, bool);
+    impl Context for Fixed {
+        fn about_a_close(&mut self) -> bool {
+            self.0
+        }
+        fn on_websocket_line(&mut self) -> bool {
+            self.1
+        }
+        fn closeish_line(&mut self) -> bool {
+            self.2
+        }
+    }
+
+    fn why(line: &str, ctx: (bool, bool, bool)) -> Option<Why> {
+        let b = line.as_bytes();
+        let s = b.iter().position(|c| c.is_ascii_digit()).unwrap();
+        let e = s + b[s..].iter().take_while(|c| c.is_ascii_digit()).count();
+        weigh(b, s, e, &mut Fixed(ctx.0, ctx.1, ctx.2))
+    }
+
+    #[test]
+    fn keys_in_any_spelling() {
+        let none = (false, false, false);
+        assert_eq!(why("closeReasonCode=1000", none), Some(Why::CloseKey));
+        assert_eq!(why("upstream_close_code=1014", none), Some(Why::CloseKey));
+        assert_eq!(why("disconnectStatusCode: 1006", none), Some(Why::CloseKey));
+        assert_eq!(why("ws-close-status => 4001", none), Some(Why::CloseKey));
+        assert_eq!(why("code: 1006,", none), None);
+        assert_eq!(why("code: 1006,", (true, false, false)), Some(Why::Key));
+        assert_eq!(why("Код: 1006", (true, false, false)), Some(Why::Key));
+    }
+
+    #[test]
+    fn words_before_and_after() {
+        let all = (true, true, true);
+        assert_eq!(why("Websocket closed with 4014, cannot reconnect", all), Some(Why::CloseWord));
+        assert_eq!(why("onClosing: 1001/Going away", all), Some(Why::CloseWord));
+        assert_eq!(why("WebSocket error 4201", all), Some(Why::ErrorWord));
+        assert_eq!(why("1006 - WebSocket Read EOF", all), Some(Why::WordAfter));
+        assert_eq!(why("upstream said 1012 Service Restart", all), Some(Why::Name));
+    }
+
+    #[test]
+    fn numbers_that_are_something_else() {
+        let all = (true, true, true);
+        for line in [
+            "closed after 3000 ms",
+            "closed 1006ms",
+            "closing on port 4000",
+            "ws closed, retry in 1000",
+            "closed connection to 10.0.0.1:3000",
+            "websocket closed Nov 24 2026",
+            "closed at app.js:1006",
+            "closed id=1006",
+            "closed GET /rooms/1006",
+            "The code must be either 1000, or between 3000 and 4999",
+            "closed v1.1006",
+            "closed issue #1006",
+        ] {
+            assert_eq!(why(line, all), None, "{line}");
+        }
+    }
+}
