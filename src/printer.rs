@@ -251,6 +251,10 @@ pub struct Record<'a> {
     pub rejected: bool,
     /// The close reason, when the line's format carries one.
     pub reason: Option<Cow<'a, str>>,
+    /// Why the code was reported: `format:ID` (a library format), `name`
+    /// (a symbolic name), `evidence:KIND` (what stood around the number)
+    /// or `pattern` (the user's `--pattern`).
+    pub rule: String,
     /// The original line without its ending, decoded lossily as UTF-8.
     pub line: Cow<'a, str>,
 }
@@ -282,6 +286,7 @@ impl<'a> Record<'a> {
             on_wire: d.entry.on_wire && !finding.rejected,
             rejected: finding.rejected,
             reason,
+            rule: finding.basis.to_string(),
             line: String::from_utf8_lossy(line.text),
         }
     }

@@ -1242,6 +1242,7 @@ pub fn library_name(id: &str) -> &str {
         "starscream" => "Starscream",
         "jetty" => "Jetty",
         "legacy-js" => "JS constants (third-party)",
+        "websocket-client" => "websocket-client (Python)",
         other => other,
     }
 }
@@ -1410,6 +1411,24 @@ pub static ALIASES: &[Alias] = &[
     alias(1003, "starscream", "protocolUnhandledType"),
     alias(1007, "starscream", "encoding"),
     alias(1008, "starscream", "policyViolated"),
+    // websocket-client (Python) websocket/_abnf.py STATUS_* constants
+    alias(1000, "websocket-client", "STATUS_NORMAL"),
+    alias(1001, "websocket-client", "STATUS_GOING_AWAY"),
+    alias(1002, "websocket-client", "STATUS_PROTOCOL_ERROR"),
+    alias(1003, "websocket-client", "STATUS_UNSUPPORTED_DATA_TYPE"),
+    alias(1005, "websocket-client", "STATUS_STATUS_NOT_AVAILABLE"),
+    alias(1006, "websocket-client", "STATUS_ABNORMAL_CLOSED"),
+    alias(1007, "websocket-client", "STATUS_INVALID_PAYLOAD"),
+    alias(1008, "websocket-client", "STATUS_POLICY_VIOLATION"),
+    alias(1009, "websocket-client", "STATUS_MESSAGE_TOO_BIG"),
+    alias(1010, "websocket-client", "STATUS_INVALID_EXTENSION"),
+    alias(1011, "websocket-client", "STATUS_UNEXPECTED_CONDITION"),
+    alias(1012, "websocket-client", "STATUS_SERVICE_RESTART"),
+    alias(1013, "websocket-client", "STATUS_TRY_AGAIN_LATER"),
+    alias(1014, "websocket-client", "STATUS_BAD_GATEWAY"),
+    alias(1015, "websocket-client", "STATUS_TLS_HANDSHAKE_ERROR"),
+    // coder/websocket's unexported name for 1004, as its String() prints it
+    alias(1004, "coder", "statusReserved"),
     // Jetty StatusCode
     alias(1000, "jetty", "NORMAL"),
     alias(1001, "jetty", "SHUTDOWN"),

@@ -272,7 +272,7 @@ fn key_gap(gap: &[u8]) -> bool {
     let core: Vec<u8> = gap
         .iter()
         .copied()
-        .filter(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`'))
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`' | b'\\'))
         .collect();
     matches!(core.as_slice(), b"" | b":" | b"=" | b"=>" | b"->" | b"::" | b"#")
 }
@@ -285,6 +285,9 @@ pub trait Context {
     fn on_websocket_line(&mut self) -> bool;
     /// The line has a close, disconnect, error or code word anywhere.
     fn closeish_line(&mut self) -> bool;
+    /// The line or its record has a `reason` key: `code` and `reason`
+    /// together are a close frame's two fields.
+    fn has_reason_key(&mut self) -> bool;
 }
 
 /// Whether the number at `line[s..e]` is a close code, and why.
@@ -340,7 +343,10 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
                 if named && last != Class::Reason || parts.contains(&Class::Reason) && last == Class::Code {
                     return Some(Why::CloseKey);
                 }
-                if ctx.about_a_close() {
+                if last != Class::Reason && (ctx.about_a_close() || ctx.has_reason_key()) {
+                    return Some(Why::Key);
+                }
+                if last == Class::Reason && ctx.about_a_close() {
                     return Some(Why::Key);
                 }
                 // `code: 1012 Service Restart` says it all by itself.
@@ -485,6 +491,9 @@ mod tests {
 
     struct Fixed(bool, bool, bool);
     impl Context for Fixed {
+        fn has_reason_key(&mut self) -> bool {
+            false
+        }
         fn about_a_close(&mut self) -> bool {
             self.0
         }

@@ -321,7 +321,7 @@ const RULES: &[Rule] = &[
         strength: Strength::Explicit,
         rejected: true,
         value: Value::Decimal,
-        regex: r"Invalid close opcode %r', (?P<c_pyopcode>-?\d{1,6})\)",
+        regex: r"Invalid close opcode(?: %r',)? (?P<c_pyopcode>-?\d{1,6})\b",
     },
     // Jetty CloseStatus.toString: "{1001=SHUTDOWN,Idle Timeout}"
     Rule {
@@ -363,6 +363,42 @@ const RULES: &[Rule] = &[
         rejected: false,
         value: Value::Decimal,
         regex: r"(?i:websocket) closed with status code: (?P<c_signalr>\d{1,6}) \((?P<r_signalr>[^)\r\n]*)\)",
+    },
+    // Erlang/Elixir terms: Cowboy and gun `{remote,1001,<<>>}`,
+    // WebSockex `{:remote, 1008, "policy violation"}`, `{close,1000,<<>>}`.
+    Rule {
+        group: "erlang",
+        strength: Strength::Explicit,
+        rejected: false,
+        value: Value::Decimal,
+        regex: r#"\{:?(?:remote|local|close), ?(?P<c_erlang>\d{4}), ?(?:<<)?"?(?P<r_erlang>[^">}\r\n]*)"?(?:>>)?"#,
+    },
+    // SockJS close frame: `c[3000,"Go away!"]`
+    Rule {
+        group: "sockjs",
+        strength: Strength::Explicit,
+        rejected: false,
+        value: Value::Decimal,
+        regex: r#"(?:^|[^A-Za-z0-9_])c\[(?P<c_sockjs>\d{4}),\s*"(?P<r_sockjs>[^"\r\n]*)"\]"#,
+    },
+    // Browsers: "Failed to execute 'close' on 'WebSocket': The code must be
+    // either 1000, or between 3000 and 4999. 1012 is neither." (the bounds
+    // are not codes; the one passed is, rejected)
+    Rule {
+        group: "browserrange",
+        strength: Strength::Explicit,
+        rejected: true,
+        value: Value::Decimal,
+        regex: r"\b(?P<c_browserrange>\d{1,6}) is neither\b",
+    },
+    // actix-web CloseCode Debug for codes without a name: `Other(3001)`,
+    // only on a line about a close.
+    Rule {
+        group: "actixother",
+        strength: Strength::Contextual,
+        rejected: false,
+        value: Value::Decimal,
+        regex: r"\bOther\((?P<c_actixother>\d{4})\)",
     },
     // Keys that name a close code: close_code=4001, "closeCode": 1006,
     // close status: 1000, ws_close_code=…, CloseStatus=…, closeStatusCode: …
@@ -526,6 +562,8 @@ pub struct Extractor {
     /// languages [`evidence`] reads.
     closeish: AhoCorasick,
     reason: Regex,
+    /// A `reason` key with its separator, empty value or not.
+    reason_field: Regex,
     /// `reason` in any case: what [`REASON`] needs before it can match.
     reason_word: AhoCorasick,
     names: AhoCorasick,
@@ -540,6 +578,9 @@ pub struct Extractor {
     /// The cheap test before the rules; `None` scans every candidate.
     pub(crate) screen: Option<Screen>,
     qualifier: Regex,
+    /// For names of two words or more (`MessageTooBig`): prose will do
+    /// (`Close status MessageTooBig`, `with status "PolicyViolation"`).
+    loose_qualifier: Regex,
     jetty_spring: Regex,
 }
 
@@ -598,8 +639,13 @@ fn needs_qualifier(name: &str) -> bool {
     ];
     // One-word names (tungstenite's Away, Error, Status; Starscream's
     // normal) are weak too; camelCase and SNAKE_CASE names are not.
-    let one_word = !name.contains('_') && !name[1..].contains(|c: char| c.is_ascii_uppercase());
-    WEAK.contains(&name) || one_word
+    WEAK.contains(&name) || is_one_word(name)
+}
+
+/// One-word names (tungstenite's Away, Error, Status; Starscream's normal);
+/// camelCase and SNAKE_CASE names are not.
+fn is_one_word(name: &str) -> bool {
+    !name.contains('_') && !name[1..].contains(|c: char| c.is_ascii_uppercase())
 }
 
 impl Extractor {
@@ -660,6 +706,7 @@ impl Extractor {
                 .build(evidence::CLOSEISH)
                 .expect("literals"),
             reason: build(REASON),
+            reason_field: build(r#"(?i:\breason\\?["']?\s*(?:[:=]|=>))"#),
             reason_word: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .build(["reason"])
@@ -675,6 +722,9 @@ impl Extractor {
             user,
             qualifier: build(
                 r"(?:\b(?:code|Code|CODE|status|Status|CloseCodes?|CloseStatus|StatusCode|WSCloseCode|WebSocketCloseStatus|closeCode|closeStatus|close_code|close_status)\s*(?:::|\.|:|=|\?\.)\s*\.?|\bclose(?:d|_code|Code)?\s*[:=(]\s*\.?|(?i:close status code) '|didCloseWith:? )$",
+            ),
+            loose_qualifier: build(
+                r#"(?:(?i:\b(?:status|code))\s+["']?|(?i:\bwith\s+(?:status\s+)?)["']?\.?)$"#,
             ),
             jetty_spring: build(
                 r"(?i)(?P<jetty>jetty|StatusCode\.)|(?P<spring>spring|CloseStatus\.)",
@@ -900,6 +950,7 @@ impl Extractor {
             about: None,
             websocket: None,
             closeish: None,
+            reason_key: None,
         };
         let mut at = 0;
         while let Some(p) = line[at..].iter().position(u8::is_ascii_digit) {
@@ -964,8 +1015,14 @@ impl Extractor {
                 continue;
             }
             let alias = m.pattern().as_usize();
-            if self.weak_names[alias] && !self.qualifier.is_match(&line[s.saturating_sub(40)..s]) {
-                continue;
+            if self.weak_names[alias] {
+                let before = &line[s.saturating_sub(40)..s];
+                let qualified = self.qualifier.is_match(before)
+                    || !is_one_word(self.aliases[alias].name)
+                        && self.loose_qualifier.is_match(before);
+                if !qualified {
+                    continue;
+                }
             }
             let about_websockets = *context.get_or_insert_with(|| {
                 self.ws_word.is_match(line) || self.close_word.is_match(line)
@@ -1203,6 +1260,7 @@ struct LineContext<'x, 'a> {
     about: Option<bool>,
     websocket: Option<bool>,
     closeish: Option<bool>,
+    reason_key: Option<bool>,
 }
 
 impl evidence::Context for LineContext<'_, '_> {
@@ -1221,6 +1279,13 @@ impl evidence::Context for LineContext<'_, '_> {
     fn closeish_line(&mut self) -> bool {
         let (ex, line) = (self.extractor, self.line);
         *self.closeish.get_or_insert_with(|| ex.closeish.is_match(line))
+    }
+
+    fn has_reason_key(&mut self) -> bool {
+        let (ex, line, before) = (self.extractor, self.line, self.before);
+        *self.reason_key.get_or_insert_with(|| {
+            ex.reason_field.is_match(line) || ex.reason_field.is_match(record_before(line, before))
+        })
     }
 }
 

@@ -120,7 +120,7 @@ const LITERALS: &[(&str, Check)] = &[
     ("コード", Check::Near),
     ("코드", Check::Near),
     ("ódigo", Check::Near),
-    ("remote,", Check::Number),
+    ("remote,", Check::Near),
     ("c[", Check::Number),
     ("is neither", Check::Pass),
 ];
@@ -415,7 +415,10 @@ fn near_code(line: &[u8], s: usize, e: usize) -> bool {
     let from = s.saturating_sub(NEAR_REACH);
     let to = line.len().min(e + NEAR_REACH);
     let mut at = from;
-    while let Some(p) = line[at..to].iter().position(u8::is_ascii_digit) {
+    while at < to {
+        let Some(p) = line[at..to].iter().position(u8::is_ascii_digit) else {
+            break;
+        };
         let start = at + p;
         let run = digits(&line[start..]).len();
         if run == 4 && (b'1'..=b'4').contains(&line[start]) && (start == 0 || !line[start - 1].is_ascii_alphanumeric()) {
@@ -435,10 +438,14 @@ fn qualifier_end(rest: &[u8], rest_of_word: bool) -> Option<usize> {
     if rest_of_word {
         at += rest.iter().take_while(|b| is_word(**b)).count();
     }
-    at += spaces(&rest[at..]);
+    let gap = spaces(&rest[at..]);
+    at += gap;
     match rest.get(at) {
         Some(b':' | b'=' | b'.' | b'(' | b'\'') => at += 1,
         Some(b'?') if rest.get(at + 1) == Some(&b'.') => at += 2,
+        // Prose: `status MessageTooBig`, `with status "PolicyViolation"`.
+        Some(b'"') if gap > 0 => at += 1,
+        Some(b) if gap > 0 && b.is_ascii_alphabetic() => return Some(at),
         _ => return None,
     }
     while matches!(rest.get(at), Some(b':' | b'.')) {
@@ -460,6 +467,10 @@ fn spaces(rest: &[u8]) -> usize {
 /// Where a key's value part starts: after a plural `s` and a closing quote.
 fn key_end(rest: &[u8]) -> usize {
     let mut at = usize::from(rest.first() == Some(&b's'));
+    // A key inside a JSON string holding JSON: `{\"code\":4001}`.
+    if rest.get(at) == Some(&b'\\') && matches!(rest.get(at + 1), Some(b'"')) {
+        at += 1;
+    }
     if matches!(rest.get(at), Some(b'"' | b'\'')) {
         at += 1;
     }
