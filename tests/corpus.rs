@@ -191,11 +191,22 @@ fn precision_and_recall_on_the_labelled_corpus() {
     assert!(records.len() >= 1500, "only {} records", records.len());
     let (tune, _) = scores["tune"];
     let (test, _) = scores["test"];
-    assert!(tune.negatives * 10 >= tune.records * 4, "under 40% negatives");
+    assert!(
+        tune.negatives * 10 >= tune.records * 4,
+        "under 40% negatives"
+    );
     // Floors below the measured figures (README), so a change that costs
     // accuracy fails here rather than in users' logs.
-    assert!(tune.precision() >= 0.99, "tune precision {:.3}", tune.precision());
+    assert!(
+        tune.precision() >= 0.99,
+        "tune precision {:.3}",
+        tune.precision()
+    );
     assert!(tune.recall() >= 0.95, "tune recall {:.3}", tune.recall());
-    assert!(test.precision() >= 0.98, "test precision {:.3}", test.precision());
+    assert!(
+        test.precision() >= 0.98,
+        "test precision {:.3}",
+        test.precision()
+    );
     assert!(test.recall() >= 0.90, "test recall {:.3}", test.recall());
 }

@@ -119,41 +119,239 @@ const CODE_ENDS: &[&str] = &[
 ];
 
 const FILLER: &[&str] = &[
-    "with", "by", "the", "a", "an", "frame", "received", "receive", "sent", "send", "recv", "rcvd",
-    "got", "peer", "remote", "server", "client", "connection", "conn", "due", "to", "and", "was",
-    "is", "has", "been", "unexpectedly", "abnormally", "normally", "cleanly", "event", "on",
-    "from", "called", "code", "status", "reason", "handler", "callback", "it", "gateway", "shard",
-    "session", "channel", "stream", "socket", "websocket", "ws", "wss", "con", "mit", "с", "кодом",
-    "con", "avec", "com", "de", "le", "la", "el", "o", "um", "une", "un", "une", "mit", "dem",
-    "der", "code:", "err", "error", "got", "exit",
+    "with",
+    "by",
+    "the",
+    "a",
+    "an",
+    "frame",
+    "received",
+    "receive",
+    "sent",
+    "send",
+    "recv",
+    "rcvd",
+    "got",
+    "peer",
+    "remote",
+    "server",
+    "client",
+    "connection",
+    "conn",
+    "due",
+    "to",
+    "and",
+    "was",
+    "is",
+    "has",
+    "been",
+    "unexpectedly",
+    "abnormally",
+    "normally",
+    "cleanly",
+    "event",
+    "on",
+    "from",
+    "called",
+    "code",
+    "status",
+    "reason",
+    "handler",
+    "callback",
+    "it",
+    "gateway",
+    "shard",
+    "session",
+    "channel",
+    "stream",
+    "socket",
+    "websocket",
+    "ws",
+    "wss",
+    "con",
+    "mit",
+    "с",
+    "кодом",
+    "con",
+    "avec",
+    "com",
+    "de",
+    "le",
+    "la",
+    "el",
+    "o",
+    "um",
+    "une",
+    "un",
+    "une",
+    "mit",
+    "dem",
+    "der",
+    "code:",
+    "err",
+    "error",
+    "got",
+    "exit",
 ];
 
 /// Words that make the number after them something else (a port, a count,
 /// a duration, an id, another system's error).
 const STOP: &[&str] = &[
-    "port", "pid", "tid", "line", "lines", "id", "after", "in", "took", "duration", "timeout",
-    "attempt", "attempts", "retry", "retries", "count", "size", "len", "length", "bytes",
-    "version", "ver", "v", "year", "errno", "mysql", "sqlstate", "offset", "seq", "index",
-    "page", "row", "uid", "user", "for", "within", "every", "since", "at", "of", "max", "min",
-    "limit", "than", "over", "under", "http", "https", "either", "between", "or", "listening",
-    "localhost", "took", "wait", "waiting", "delay", "backoff", "interval", "ttl", "elapsed",
-    "number", "no", "total", "pool", "queue", "buffer", "issue", "pr", "build",
+    "port",
+    "pid",
+    "tid",
+    "line",
+    "lines",
+    "id",
+    "after",
+    "in",
+    "took",
+    "duration",
+    "timeout",
+    "attempt",
+    "attempts",
+    "retry",
+    "retries",
+    "count",
+    "size",
+    "len",
+    "length",
+    "bytes",
+    "version",
+    "ver",
+    "v",
+    "year",
+    "errno",
+    "mysql",
+    "sqlstate",
+    "offset",
+    "seq",
+    "index",
+    "page",
+    "row",
+    "uid",
+    "user",
+    "for",
+    "within",
+    "every",
+    "since",
+    "at",
+    "of",
+    "max",
+    "min",
+    "limit",
+    "than",
+    "over",
+    "under",
+    "http",
+    "https",
+    "either",
+    "between",
+    "or",
+    "listening",
+    "localhost",
+    "took",
+    "wait",
+    "waiting",
+    "delay",
+    "backoff",
+    "interval",
+    "ttl",
+    "elapsed",
+    "number",
+    "no",
+    "total",
+    "pool",
+    "queue",
+    "buffer",
+    "issue",
+    "pr",
+    "build",
 ];
 
 /// Names and library explanations of a code, lowercased, as they follow it
 /// in prose (`1012 Service Restart`, `1001/Going away`, `1006 (abnormal)`).
 const NAMES: &[(u32, &[&str])] = &[
-    (1000, &["normal closure", "normal close", "normal", "ok", "bye", "closed normally"]),
-    (1001, &["going away", "endpoint unavailable", "away", "shutdown", "server shutdown"]),
+    (
+        1000,
+        &[
+            "normal closure",
+            "normal close",
+            "normal",
+            "ok",
+            "bye",
+            "closed normally",
+        ],
+    ),
+    (
+        1001,
+        &[
+            "going away",
+            "endpoint unavailable",
+            "away",
+            "shutdown",
+            "server shutdown",
+        ],
+    ),
     (1002, &["protocol error"]),
-    (1003, &["unsupported data", "unsupported type", "unacceptable data"]),
-    (1005, &["no status", "no status received", "no status code", "no code"]),
-    (1006, &["abnormal closure", "abnormal", "closed abnormally", "connection dropped"]),
-    (1007, &["invalid frame payload", "invalid payload", "invalid data", "inconsistent data"]),
+    (
+        1003,
+        &["unsupported data", "unsupported type", "unacceptable data"],
+    ),
+    (
+        1005,
+        &[
+            "no status",
+            "no status received",
+            "no status code",
+            "no code",
+        ],
+    ),
+    (
+        1006,
+        &[
+            "abnormal closure",
+            "abnormal",
+            "closed abnormally",
+            "connection dropped",
+        ],
+    ),
+    (
+        1007,
+        &[
+            "invalid frame payload",
+            "invalid payload",
+            "invalid data",
+            "inconsistent data",
+        ],
+    ),
     (1008, &["policy violation", "policy violated"]),
-    (1009, &["message too big", "message too large", "too big", "too large"]),
-    (1010, &["mandatory extension", "missing extension", "extension required"]),
-    (1011, &["internal error", "internal server error", "unexpected condition", "server error"]),
+    (
+        1009,
+        &[
+            "message too big",
+            "message too large",
+            "too big",
+            "too large",
+        ],
+    ),
+    (
+        1010,
+        &[
+            "mandatory extension",
+            "missing extension",
+            "extension required",
+        ],
+    ),
+    (
+        1011,
+        &[
+            "internal error",
+            "internal server error",
+            "unexpected condition",
+            "server error",
+        ],
+    ),
     (1012, &["service restart", "server restart", "restart"]),
     (1013, &["try again later", "try again"]),
     (1014, &["bad gateway"]),
@@ -163,9 +361,33 @@ const NAMES: &[(u32, &[&str])] = &[
 /// Words that make a line about closing, failing or a code, for evidence
 /// that needs a little more than itself (the word after the number).
 pub const CLOSEISH: &[&str] = &[
-    "clos", "disconnect", "terminat", "error", "fail", "exception", "code", "status", "reason",
-    "закры", "отключ", "关闭", "断开", "码", "コード", "切断", "코드", "종료", "cerr", "fech",
-    "ferm", "geschlossen", "getrennt", "código", "eof", "dropped", "lost",
+    "clos",
+    "disconnect",
+    "terminat",
+    "error",
+    "fail",
+    "exception",
+    "code",
+    "status",
+    "reason",
+    "закры",
+    "отключ",
+    "关闭",
+    "断开",
+    "码",
+    "コード",
+    "切断",
+    "코드",
+    "종료",
+    "cerr",
+    "fech",
+    "ferm",
+    "geschlossen",
+    "getrennt",
+    "código",
+    "eof",
+    "dropped",
+    "lost",
 ];
 
 fn class(word: &[u8]) -> Class {
@@ -218,10 +440,7 @@ fn key_parts(key: &[u8]) -> impl Iterator<Item = &[u8]> {
                 parts.push(&key[start..i]);
             }
             start = i + 1;
-        } else if i > start
-            && b.is_ascii_uppercase()
-            && key[i - 1].is_ascii_lowercase()
-        {
+        } else if i > start && b.is_ascii_uppercase() && key[i - 1].is_ascii_lowercase() {
             parts.push(&key[start..i]);
             start = i;
         }
@@ -272,9 +491,17 @@ fn key_gap(gap: &[u8]) -> bool {
     let core: Vec<u8> = gap
         .iter()
         .copied()
-        .filter(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`' | b'\\'))
+        .filter(|b| {
+            !matches!(
+                b,
+                b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`' | b'\\'
+            )
+        })
         .collect();
-    matches!(core.as_slice(), b"" | b":" | b"=" | b"=>" | b"->" | b"::" | b"#")
+    matches!(
+        core.as_slice(),
+        b"" | b":" | b"=" | b"=>" | b"->" | b"::" | b"#"
+    )
 }
 
 /// What the caller knows about the line and its record, asked lazily.
@@ -339,8 +566,12 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
             let named = parts
                 .iter()
                 .any(|c| matches!(c, Class::Close | Class::WebSocket));
-            if matches!(last, Class::Code | Class::Reason) || last == Class::Close && gap.contains(&b'=') {
-                if named && last != Class::Reason || parts.contains(&Class::Reason) && last == Class::Code {
+            if matches!(last, Class::Code | Class::Reason)
+                || last == Class::Close && gap.contains(&b'=')
+            {
+                if named && last != Class::Reason
+                    || parts.contains(&Class::Reason) && last == Class::Code
+                {
                     return Some(Why::CloseKey);
                 }
                 if last != Class::Reason && (ctx.about_a_close() || ctx.has_reason_key()) {
@@ -364,14 +595,16 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
         if gap.iter().any(u8::is_ascii_digit) {
             break;
         }
-        let c = key_parts(word).map(class).fold(Class::Filler, |acc, c| match (acc, c) {
-            (Class::Close, _) | (_, Class::Close) => Class::Close,
-            (Class::Error, _) | (_, Class::Error) => Class::Error,
-            (Class::WebSocket, _) | (_, Class::WebSocket) => Class::WebSocket,
-            (Class::Code, _) | (_, Class::Code) => Class::Code,
-            (Class::Other, _) | (_, Class::Other) => Class::Other,
-            _ => acc,
-        });
+        let c = key_parts(word)
+            .map(class)
+            .fold(Class::Filler, |acc, c| match (acc, c) {
+                (Class::Close, _) | (_, Class::Close) => Class::Close,
+                (Class::Error, _) | (_, Class::Error) => Class::Error,
+                (Class::WebSocket, _) | (_, Class::WebSocket) => Class::WebSocket,
+                (Class::Code, _) | (_, Class::Code) => Class::Code,
+                (Class::Other, _) | (_, Class::Other) => Class::Other,
+                _ => acc,
+            });
         match c {
             Class::Close if i < 5 => return Some(Why::CloseWord),
             Class::Error if i < 3 && ctx.on_websocket_line() => return Some(Why::ErrorWord),
@@ -402,7 +635,12 @@ fn name_after(line: &[u8], e: usize, code: u32) -> bool {
     let skip = rest
         .iter()
         .take(4)
-        .take_while(|b| matches!(b, b' ' | b'/' | b'-' | b':' | b'(' | b',' | b'\'' | b'"' | b'=' | b'|'))
+        .take_while(|b| {
+            matches!(
+                b,
+                b' ' | b'/' | b'-' | b':' | b'(' | b',' | b'\'' | b'"' | b'=' | b'|'
+            )
+        })
         .count();
     if skip == 0 && !rest.is_empty() {
         return false;
@@ -411,7 +649,10 @@ fn name_after(line: &[u8], e: usize, code: u32) -> bool {
     names.iter().any(|n| {
         rest.len() >= n.len()
             && rest[..n.len()].eq_ignore_ascii_case(n.as_bytes())
-            && !rest.get(n.len()).copied().is_some_and(|b| b.is_ascii_alphanumeric())
+            && !rest
+                .get(n.len())
+                .copied()
+                .is_some_and(|b| b.is_ascii_alphanumeric())
     })
 }
 
@@ -470,9 +711,7 @@ fn looks_like_a_date(line: &[u8], s: usize, e: usize) -> bool {
     MONTHS.iter().any(|m| lower.windows(3).any(|w| w == *m))
         || before.ends_with(b"-")
         || before.ends_with(b"/")
-        || before.ends_with(b", ")
-            && before.len() >= 4
-            && before[before.len() - 3].is_ascii_digit()
+        || before.ends_with(b", ") && before.len() >= 4 && before[before.len() - 3].is_ascii_digit()
 }
 
 /// The number sits in a URL or a path (`/v1/rooms/1006`, `?code=1000`).
@@ -527,11 +766,17 @@ mod tests {
     #[test]
     fn words_before_and_after() {
         let all = (true, true, true);
-        assert_eq!(why("Websocket closed with 4014, cannot reconnect", all), Some(Why::CloseWord));
+        assert_eq!(
+            why("Websocket closed with 4014, cannot reconnect", all),
+            Some(Why::CloseWord)
+        );
         assert_eq!(why("onClosing: 1001/Going away", all), Some(Why::CloseWord));
         assert_eq!(why("WebSocket error 4201", all), Some(Why::ErrorWord));
         assert_eq!(why("1006 - WebSocket Read EOF", all), Some(Why::WordAfter));
-        assert_eq!(why("upstream said 1012 Service Restart", all), Some(Why::Name));
+        assert_eq!(
+            why("upstream said 1012 Service Restart", all),
+            Some(Why::Name)
+        );
     }
 
     #[test]

@@ -189,7 +189,6 @@ pub(crate) fn is_code_key(key: &[u8]) -> bool {
     KEYS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
-
 /// The line with ANSI escape sequences (CSI `ESC [ … letter`, OSC
 /// `ESC ] … BEL`, and two-byte `ESC x`) taken out, and for every byte
 /// left, plus one past the end, where it stands in `line`. `None` when

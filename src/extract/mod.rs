@@ -25,9 +25,11 @@ use regex_automata::{Anchored, Input};
 use crate::error::Error;
 use crate::registry::{self, Alias};
 pub mod evidence;
+mod formats;
 mod lexical;
 pub mod screen;
 
+use formats::{Rule, Sign, Strength, Value, CODE_AT_END, RULES};
 use lexical::{continues_token, is_other_field, is_port, is_quantity, is_word_byte};
 
 use screen::{Screen, Verdict};
@@ -124,38 +126,6 @@ const ANCHORS: &[&str] = &[
     "⟫",
 ];
 
-/// Which rule of [`RULES`] matched: it decides how strict the checks are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Strength {
-    /// The format says outright that the number is a close code; any number
-    /// is reported (invalid ones as invalid).
-    Explicit,
-    /// A close keyword near the number; only 1000-4999 counts.
-    Keyword,
-    /// A generic key (`code`, `status`) that counts only on a line about a
-    /// WebSocket close, and only for 1000-4999.
-    Contextual,
-}
-
-/// How the code group spells the number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Value {
-    /// Decimal digits.
-    Decimal,
-    /// The first two bytes of a close payload in Python's bytes repr (`\x03\xe9`).
-    PyBytes,
-}
-
-/// One alternative of the format regex. `name` is the capture-group suffix.
-struct Rule {
-    group: &'static str,
-    strength: Strength,
-    /// The line reports the code as one that must not be sent.
-    rejected: bool,
-    value: Value,
-    regex: &'static str,
-}
-
 /// How far after its keyword a [`Strength::Keyword`] number may stand. The
 /// regex uses unbounded gaps (bounded repetitions blow up the lazy DFA) and
 /// this limit is checked on the match instead.
@@ -171,263 +141,6 @@ const SEARCH_WINDOW: usize = 1024;
 /// Longer than any format needs before its reason (a match accepted by
 /// the keyword rules is at most [`KEYWORD_REACH`] plus the code long).
 const SEARCH_OVERLAP: usize = 256;
-
-/// The formats, one alternative each; the code is group `c_<group>`, the
-/// reason (when the format carries one) group `r_<group>`.
-const RULES: &[Rule] = &[
-    // gorilla/websocket CloseError.Error: "websocket: close 1006 (abnormal closure): unexpected EOF"
-    Rule {
-        group: "gorilla",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"websocket: close (?P<c_gorilla>\d{1,6})(?: \([^)]*\))?(?:: (?P<r_gorilla>[^\r\n]*))?",
-    },
-    // gorilla/websocket: "websocket: bad close code 1014"
-    Rule {
-        group: "gorillabad",
-        strength: Strength::Explicit,
-        rejected: true,
-        value: Value::Decimal,
-        regex: r"bad close code (?P<c_gorillabad>\d{1,6})",
-    },
-    // Node ws receiver: "Invalid WebSocket frame: invalid status code 1005"
-    Rule {
-        group: "wsinvalid",
-        strength: Strength::Explicit,
-        rejected: true,
-        value: Value::Decimal,
-        regex: r"invalid (?:status|close) code:? (?P<c_wsinvalid>-?\d{1,6})",
-    },
-    // OkHttp WebSocketProtocol: "Code must be in range [1000,5000): 999"
-    Rule {
-        group: "okrange",
-        strength: Strength::Explicit,
-        rejected: true,
-        value: Value::Decimal,
-        regex: r"Code must be in range \[1000,5000\): (?P<c_okrange>-?\d{1,6})",
-    },
-    // OkHttp: "Code 1005 is reserved and may not be used."
-    Rule {
-        group: "okreserved",
-        strength: Strength::Explicit,
-        rejected: true,
-        value: Value::Decimal,
-        regex: r"Code (?P<c_okreserved>\d{1,6}) is reserved and may not be used",
-    },
-    // Python websockets >= 10: "received 1011 (internal error) keepalive ping timeout; then sent …"
-    Rule {
-        group: "pyws",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"\b(?:received|sent) (?P<c_pyws>\d{1,6}) \((?:OK|going away|protocol error|unsupported (?:data|type)|unknown|no status (?:received|code) \[internal\]|abnormal closure \[internal\]|connection closed abnormally \[internal\]|invalid (?:frame payload )?data|policy violation|message too big|mandatory extension|extension required|internal error|unexpected error|service restart|try again later|bad gateway|TLS (?:handshake )?failure \[internal\]|registered|private use)\)(?: (?P<r_pyws>[^;\r\n]+))?",
-    },
-    // Python websockets <= 9: "code = 1006 (connection closed abnormally [internal]), no reason"
-    Rule {
-        group: "pyold",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"\bcode = (?P<c_pyold>\d{1,6}) \([^)]*\)(?:, reason = (?P<r_pyold>[^\r\n]*))?",
-    },
-    // tungstenite Debug: "CloseFrame { code: Library(4001), reason: … }", "Bad(1014)"
-    Rule {
-        group: "tung",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"\b(?:Library|Iana|Bad|Reserved)\((?P<c_tung>\d{1,6})\)",
-    },
-    // coder/websocket stringer for unknown codes: "StatusCode(4001)"
-    Rule {
-        group: "coder",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"\bStatusCode\((?P<c_coder>\d{1,6})\)",
-    },
-    // Spring CloseStatus.toString: "CloseStatus[code=1008, reason=null]"
-    Rule {
-        group: "spring",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"CloseStatus\[code=(?P<c_spring>-?\d{1,6}), reason=(?P<r_spring>[^\]\r\n]*)\]",
-    },
-    // Jakarta CloseReason.toString: "CloseReason[1006,Connection reset]"
-    Rule {
-        group: "jakarta",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"CloseReason\[(?P<c_jakarta>\d{1,6})(?:,(?P<r_jakarta>[^\]\r\n]*))?\]",
-    },
-    // Netty WebSocketCloseStatus for unknown codes: "Close status #4001"
-    Rule {
-        group: "netty",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"Close status #(?P<c_netty>\d{1,6})",
-    },
-    // Node ws error objects print the close code they will send:
-    // "[Symbol(status-code)]: 1002"
-    Rule {
-        group: "nodesym",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"\[Symbol\(status-code\)\]: (?P<c_nodesym>\d{1,6})",
-    },
-    // Python websockets debug log: "! failing connection with code 1006"
-    Rule {
-        group: "pyfail",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"failing connection with code (?P<c_pyfail>\d{1,6})",
-    },
-    // aiohttp: "WSMessage(type=<WSMsgType.CLOSE: 8>, data=1000, extra='')",
-    // "WSMessageClose(data=1001, size=17, extra='Server shutdown', …)"
-    Rule {
-        group: "aiohttp",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"(?:WSMsgType\.CLOSE: 8>, data=|WSMessageClose\(data=)(?P<c_aiohttp>\d{1,6})(?:, size=\d+)?(?:, extra='(?P<r_aiohttp>[^']*)')?",
-    },
-    // starlette: "WebSocketDisconnect: (1001, '')", "WebSocketDisconnect: 1000",
-    // "WebSocketDisconnect(code=1006, reason='')"
-    Rule {
-        group: "starlette",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"WebSocketDisconnect(?:: \(?|\((?:code=)?)(?P<c_starlette>\d{1,6})(?:, (?:reason=)?'(?P<r_starlette>[^']*)')?",
-    },
-    // websocket-client trace: "++Rcv decoded: fin=1 opcode=8 data=b'\x03\xe9Going away'"
-    // (the code is the payload's first two bytes, in Python's bytes repr)
-    Rule {
-        group: "pybytes",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::PyBytes,
-        regex: r#"opcode=8 data=b['"](?P<c_pybytes>(?:\\x[0-9a-f]{2}|\\[tnr])(?:\\x[0-9a-f]{2}|\\[tnr\\'"]|[ -~]))(?P<r_pybytes>[^'"\r\n]*)"#,
-    },
-    // websocket-client: "('Invalid close opcode %r', 1005)"
-    Rule {
-        group: "pyopcode",
-        strength: Strength::Explicit,
-        rejected: true,
-        value: Value::Decimal,
-        regex: r"Invalid close opcode(?: %r',)? (?P<c_pyopcode>-?\d{1,6})\b",
-    },
-    // Jetty CloseStatus.toString: "{1001=SHUTDOWN,Idle Timeout}"
-    Rule {
-        group: "jetty",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"\{(?P<c_jetty>\d{4})=[A-Z][A-Z_]+,(?P<r_jetty>[^}\r\n]*)\}",
-    },
-    // Netty: "WebSocket close status code does NOT comply with RFC-6455: 1004",
-    // "Invalid close frame getStatus code: 1005"
-    Rule {
-        group: "nettybad",
-        strength: Strength::Explicit,
-        rejected: true,
-        value: Value::Decimal,
-        regex: r"(?:does NOT comply with RFC-6455|Invalid close frame getStatus code): (?P<c_nettybad>-?\d{1,6})",
-    },
-    // Spring: "Invalid status code: 999"; Jakarta: "IllegalArgumentException: Invalid code: 5000"
-    Rule {
-        group: "javabad",
-        strength: Strength::Explicit,
-        rejected: true,
-        value: Value::Decimal,
-        regex: r"(?:Invalid status code|IllegalArgumentException: Invalid code): (?P<c_javabad>-?\d{1,6})",
-    },
-    // Swift Foundation on Linux: "NSURLSessionWebSocketCloseCode(rawValue: 1007)"
-    Rule {
-        group: "swift",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"CloseCode\(rawValue: (?P<c_swift>-?\d{1,6})\)",
-    },
-    // SignalR: "WebSocket closed with status code: 1006 (no reason given)."
-    Rule {
-        group: "signalr",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"(?i:websocket) closed with status code: (?P<c_signalr>\d{1,6}) \((?P<r_signalr>[^)\r\n]*)\)",
-    },
-    // Erlang/Elixir terms: Cowboy and gun `{remote,1001,<<>>}`,
-    // WebSockex `{:remote, 1008, "policy violation"}`, `{close,1000,<<>>}`.
-    Rule {
-        group: "erlang",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r#"\{:?(?:remote|local|close), ?(?P<c_erlang>\d{4}), ?(?:<<)?"?(?P<r_erlang>[^">}\r\n]*)"?(?:>>)?"#,
-    },
-    // SockJS close frame: `c[3000,"Go away!"]`
-    Rule {
-        group: "sockjs",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r#"(?:^|[^A-Za-z0-9_])c\[(?P<c_sockjs>\d{4}),\s*"(?P<r_sockjs>[^"\r\n]*)"\]"#,
-    },
-    // Browsers: "Failed to execute 'close' on 'WebSocket': The code must be
-    // either 1000, or between 3000 and 4999. 1012 is neither." (the bounds
-    // are not codes; the one passed is, rejected)
-    Rule {
-        group: "browserrange",
-        strength: Strength::Explicit,
-        rejected: true,
-        value: Value::Decimal,
-        regex: r"\b(?P<c_browserrange>\d{1,6}) is neither\b",
-    },
-    // actix-web CloseCode Debug for codes without a name: `Other(3001)`,
-    // only on a line about a close.
-    Rule {
-        group: "actixother",
-        strength: Strength::Contextual,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"\bOther\((?P<c_actixother>\d{4})\)",
-    },
-    // Keys that name a close code: close_code=4001, "closeCode": 1006,
-    // close status: 1000, ws_close_code=…, CloseStatus=…, closeStatusCode: …
-    Rule {
-        group: "closekey",
-        strength: Strength::Explicit,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r#"(?i:\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?(?:status[_.\- ]?)?code|\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?status|\bclosestatus(?:code)?|\bclosecode)["']?\s*(?:[:=]|=>|is)\s*["'\[(]?(?P<c_closekey>-?\d{1,6})\b"#,
-    },
-    // Prose: "closed with code 1006", "connection closed, code: 4001",
-    // "Close frame received: 1000", "disconnected with code: 1000", "close 1006"
-    Rule {
-        group: "prose",
-        strength: Strength::Keyword,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r"\b(?:[Cc]los(?:e|ed|ing|ure)|CLOSED?|[Dd]isconnect(?:ed)?|on[Dd]isconnect|on[Cc]lose)\b(?:[^0-9\r\n]*?(?i:\bcode|\bstatus)\b[^0-9A-Za-z\r\n]{0,4}|[^0-9\r\n]*?(?:[:#(\[]|=)[ \t]*|[ \t])(?P<c_prose>\d{4,5})\b",
-    },
-    // Generic keys on a line about a WebSocket close: {"code":1006}, code=1006,
-    // statusCode: 4001, "status": 1001, CloseEvent {… code: 1006 …}
-    Rule {
-        group: "key",
-        strength: Strength::Contextual,
-        rejected: false,
-        value: Value::Decimal,
-        regex: r#"(?i:\b(?:code|status|status_?code|ws_?code|close)\b)["']?\s*(?:[:=]|=>)\s*["']?(?P<c_key>\d{4})\b"#,
-    },
-];
 
 /// Words that make a line "about a WebSocket close" for
 /// [`Strength::Contextual`] rules: the close event's own names, or a
@@ -449,24 +162,6 @@ fn bytes_regex(engines: meta::Config) -> meta::Builder {
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .configure(engines.utf8_empty(false));
     builder
-}
-
-/// Rules whose match ends with the code group (digits with no digit before
-/// them, and a `-` sign where the group takes one) and that have no reason
-/// group: the code is read off the match's end, with no regex run to
-/// resolve groups. These are the generic rules most close lines meet. A
-/// test checks the claim on every fixture.
-const CODE_AT_END: &[(&str, Sign)] = &[
-    ("key", Sign::Outside),
-    ("prose", Sign::Outside),
-    ("closekey", Sign::InGroup),
-];
-
-/// Whether a `-` right before the digits belongs to the code group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Sign {
-    Outside,
-    InGroup,
 }
 
 /// One rule's regex on its own, and where its groups are.
@@ -1273,12 +968,16 @@ impl evidence::Context for LineContext<'_, '_> {
 
     fn on_websocket_line(&mut self) -> bool {
         let (ex, line) = (self.extractor, self.line);
-        *self.websocket.get_or_insert_with(|| ex.ws_word.is_match(line))
+        *self
+            .websocket
+            .get_or_insert_with(|| ex.ws_word.is_match(line))
     }
 
     fn closeish_line(&mut self) -> bool {
         let (ex, line) = (self.extractor, self.line);
-        *self.closeish.get_or_insert_with(|| ex.closeish.is_match(line))
+        *self
+            .closeish
+            .get_or_insert_with(|| ex.closeish.is_match(line))
     }
 
     fn has_reason_key(&mut self) -> bool {

@@ -421,7 +421,10 @@ fn near_code(line: &[u8], s: usize, e: usize) -> bool {
         };
         let start = at + p;
         let run = digits(&line[start..]).len();
-        if run == 4 && (b'1'..=b'4').contains(&line[start]) && (start == 0 || !line[start - 1].is_ascii_alphanumeric()) {
+        if run == 4
+            && (b'1'..=b'4').contains(&line[start])
+            && (start == 0 || !line[start - 1].is_ascii_alphanumeric())
+        {
             return true;
         }
         at = start + run;
