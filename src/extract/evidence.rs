@@ -391,10 +391,21 @@ pub const CLOSEISH: &[&str] = &[
 ];
 
 fn class(word: &[u8]) -> Class {
-    let Ok(text) = std::str::from_utf8(word) else {
-        return Class::Other;
+    // Lowercased on the stack: this runs for every word near a number.
+    let mut buf = [0u8; 48];
+    let owned: String;
+    let text: &str = if word.is_ascii() && word.len() <= buf.len() {
+        for (d, s) in buf.iter_mut().zip(word) {
+            *d = s.to_ascii_lowercase();
+        }
+        std::str::from_utf8(&buf[..word.len()]).unwrap_or_default()
+    } else {
+        let Ok(text) = std::str::from_utf8(word) else {
+            return Class::Other;
+        };
+        owned = text.to_lowercase();
+        &owned
     };
-    let text = &text.to_lowercase();
     // Checked in this order: `closeCode` is a code key that says close.
     if CODE_ENDS.iter().any(|c| text.ends_with(c)) {
         return Class::Code;
@@ -422,7 +433,7 @@ fn class(word: &[u8]) -> Class {
     {
         return Class::Error;
     }
-    if FILLER.contains(&text.as_str()) {
+    if FILLER.contains(&text) {
         return Class::Filler;
     }
     Class::Other
@@ -430,25 +441,40 @@ fn class(word: &[u8]) -> Class {
 
 /// The words of a key in any spelling: camelCase, snake_case, kebab-case,
 /// dotted (`closeReasonCode` → close, reason, code).
-fn key_parts(key: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for i in 0..key.len() {
-        let b = key[i];
-        if matches!(b, b'_' | b'-' | b'.') {
-            if i > start {
-                parts.push(&key[start..i]);
-            }
-            start = i + 1;
-        } else if i > start && b.is_ascii_uppercase() && key[i - 1].is_ascii_lowercase() {
-            parts.push(&key[start..i]);
-            start = i;
+fn key_parts(key: &[u8]) -> Parts<'_> {
+    Parts { key, at: 0 }
+}
+
+/// The iterator [`key_parts`] returns (no allocation).
+struct Parts<'a> {
+    key: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let key = self.key;
+        while self.at < key.len() && matches!(key[self.at], b'_' | b'-' | b'.') {
+            self.at += 1;
         }
+        if self.at >= key.len() {
+            return None;
+        }
+        let start = self.at;
+        self.at += 1;
+        while self.at < key.len() {
+            let b = key[self.at];
+            if matches!(b, b'_' | b'-' | b'.')
+                || b.is_ascii_uppercase() && key[self.at - 1].is_ascii_lowercase()
+            {
+                break;
+            }
+            self.at += 1;
+        }
+        Some(&key[start..self.at])
     }
-    if start < key.len() {
-        parts.push(&key[start..]);
-    }
-    parts.into_iter()
 }
 
 fn is_word_char(b: u8) -> bool {
@@ -457,11 +483,15 @@ fn is_word_char(b: u8) -> bool {
 
 /// The words before `end` in `line`, nearest first, at most `max` and within
 /// `reach` bytes: each with the bytes between it and what follows it.
-fn words_before(line: &[u8], end: usize, reach: usize, max: usize) -> Vec<(&[u8], &[u8])> {
+fn words_before(line: &[u8], end: usize, reach: usize) -> Words<'_> {
     let floor = end.saturating_sub(reach);
-    let mut words = Vec::with_capacity(max);
+    let mut words = Words {
+        items: [(&[][..], &[][..]); WORDS_BEFORE],
+        len: 0,
+    };
+    let max = WORDS_BEFORE;
     let mut at = end;
-    while words.len() < max && at > floor {
+    while words.len < max && at > floor {
         let gap_end = at;
         while at > floor && !is_word_char(line[at - 1]) {
             at -= 1;
@@ -480,26 +510,49 @@ fn words_before(line: &[u8], end: usize, reach: usize, max: usize) -> Vec<(&[u8]
                 at -= 1;
             }
         }
-        words.push((&line[at..word_end], &line[word_end..gap_end]));
+        words.items[words.len] = (&line[at..word_end], &line[word_end..gap_end]);
+        words.len += 1;
     }
     words
+}
+
+/// How many words before a number [`weigh`] reads.
+const WORDS_BEFORE: usize = 6;
+
+/// The words [`words_before`] found, nearest first (no allocation).
+struct Words<'a> {
+    items: [(&'a [u8], &'a [u8]); WORDS_BEFORE],
+    len: usize,
+}
+
+impl<'a> std::ops::Deref for Words<'a> {
+    type Target = [(&'a [u8], &'a [u8])];
+
+    fn deref(&self) -> &Self::Target {
+        &self.items[..self.len]
+    }
 }
 
 /// The gap between a key and its value: `=`, `:`, `=>`, ` is `, quotes,
 /// brackets and spaces; or only spaces (`with code 1011`).
 fn key_gap(gap: &[u8]) -> bool {
-    let core: Vec<u8> = gap
-        .iter()
-        .copied()
-        .filter(|b| {
-            !matches!(
-                b,
-                b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`' | b'\\'
-            )
-        })
-        .collect();
+    let mut core = [0u8; 2];
+    let mut len = 0;
+    for &b in gap {
+        if matches!(
+            b,
+            b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`' | b'\\'
+        ) {
+            continue;
+        }
+        if len == core.len() {
+            return false;
+        }
+        core[len] = b;
+        len += 1;
+    }
     matches!(
-        core.as_slice(),
+        &core[..len],
         b"" | b":" | b"=" | b"=>" | b"->" | b"::" | b"#"
     )
 }
@@ -544,10 +597,9 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
     if in_path(line, s) {
         return None;
     }
-    let words = words_before(line, s, 64, 6);
+    let words = words_before(line, s, 64);
     if let Some(&(word, gap)) = words.first() {
-        let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
-        if STOP.iter().any(|w| w.as_bytes() == lower.as_slice()) {
+        if STOP.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word)) {
             return None;
         }
         if gap.contains(&b'#') && !matches!(class(word), Class::Code | Class::Close) {
@@ -561,17 +613,16 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
         }
         // A key: its words say what it holds.
         if key_gap(gap) {
-            let parts: Vec<Class> = key_parts(word).map(class).collect();
-            let last = parts.last().copied().unwrap_or(Class::Other);
-            let named = parts
-                .iter()
-                .any(|c| matches!(c, Class::Close | Class::WebSocket));
+            let (mut last, mut named, mut has_reason) = (Class::Other, false, false);
+            for part in key_parts(word) {
+                last = class(part);
+                named |= matches!(last, Class::Close | Class::WebSocket);
+                has_reason |= last == Class::Reason;
+            }
             if matches!(last, Class::Code | Class::Reason)
                 || last == Class::Close && gap.contains(&b'=')
             {
-                if named && last != Class::Reason
-                    || parts.contains(&Class::Reason) && last == Class::Code
-                {
+                if named && last != Class::Reason || has_reason && last == Class::Code {
                     return Some(Why::CloseKey);
                 }
                 if last != Class::Reason && (ctx.about_a_close() || ctx.has_reason_key()) {
@@ -707,8 +758,9 @@ fn looks_like_a_date(line: &[u8], s: usize, e: usize) -> bool {
         return true;
     }
     let before = &line[s.saturating_sub(12)..s];
-    let lower: Vec<u8> = before.iter().map(u8::to_ascii_lowercase).collect();
-    MONTHS.iter().any(|m| lower.windows(3).any(|w| w == *m))
+    MONTHS
+        .iter()
+        .any(|m| before.windows(3).any(|w| w.eq_ignore_ascii_case(m)))
         || before.ends_with(b"-")
         || before.ends_with(b"/")
         || before.ends_with(b", ") && before.len() >= 4 && before[before.len() - 3].is_ascii_digit()

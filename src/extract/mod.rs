@@ -103,24 +103,30 @@ const ANCHORS: &[&str] = &[
     "WSError",
     "opcode=8",
     "Symbol(status-code",
-    // Keys and words that carry a code without a close word: `{"code":4001}`
-    // on a Pusher error, a WebSocket word beside the number, `code` in
-    // Russian, Chinese, Japanese, Korean, Spanish and Portuguese (their
-    // close words stand beside one of these, or beside `WebSocket`).
-    "code",
-    "Code",
-    "CODE",
-    "ocket",
+    // Words that carry a code without a close word. Each starts with three
+    // bytes rare in logs, because the SIMD search keys on them: `WebSocket`
+    // (not `ocket`: `lock`, `block`, `clock`), an indented `code` key in a
+    // multi-line dump, a Pusher event, `code` in Russian and Chinese, Erlang
+    // terms (`{remote,1001,<<>>}`), SockJS close frames (`c[3000,"Go away!"]`)
+    // and the browser's `… 1012 is neither.`
+    "ebSocket",
+    "ebsocket",
+    "EBSOCKET",
+    "pusher:",
     "од",
     "码",
-    "コード",
-    "코드",
-    "ódigo",
+    "{remote,",
+    "{:remote,",
+    "c[1",
+    "c[2",
+    "c[3",
+    "c[4",
+    "neither",
     // Erlang terms (`{remote,1001,<<>>}`), SockJS close frames
-    // (`c[3000,"Go away!"]`) and the browser's `… 1012 is neither.`
-    "remote,",
-    "c[",
-    "is neither",
+    // (`c[3000,"Go away!"]`; three bytes each, as every anchor: a shorter
+    // one makes the SIMD search verify far more false candidates) and the
+    // browser's `… 1012 is neither.`
+
     // The annotation's closing bracket: a line that already ends like an
     // annotation must be seen, so the printer can keep stripping exact.
     "⟫",
@@ -148,6 +154,47 @@ const SEARCH_OVERLAP: usize = 256;
 const CLOSE_EVENT: &str = r"(?i:closeevent|on_?clos(?:e|ed|ing)\b|close[_ ]?frame|wserror|ws[_.\-]?close|websocket[_.\-]?close|close[_.\-]?code)";
 const WS_WORD: &str = r"(?i:websocket|web_socket|\bwss?\b|\bwss?[_.\-:/]|socket\.io|signalr|sockjs|graphql-ws|\bstomp\b|pusher|actioncable|phoenix|centrifug)";
 const CLOSE_WORD: &str = r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)|закры|Закры|отключ|Отключ|关闭|断开|關閉|切断|閉じ|종료|끊|cerrad|cerró|desconect|fechad|fechou|fermé|déconnect|geschlossen|getrennt";
+
+/// See `Extractor::context_words`: every word [`CLOSE_EVENT`], [`WS_WORD`]
+/// and [`CLOSE_WORD`] hang on, and `reason`.
+const CONTEXT_WORDS: &[&str] = &[
+    "clos",
+    "disconnect",
+    "terminat",
+    "hangup",
+    "hang up",
+    "dropped",
+    "reason",
+    "socket",
+    "ws",
+    "signalr",
+    "sockjs",
+    "graphql",
+    "stomp",
+    "pusher",
+    "actioncable",
+    "phoenix",
+    "centrifug",
+    "wserror",
+    "закры",
+    "отключ",
+    "关闭",
+    "断开",
+    "關閉",
+    "切断",
+    "閉じ",
+    "종료",
+    "끊",
+    "cerrad",
+    "cerró",
+    "desconect",
+    "fechad",
+    "fechou",
+    "fermé",
+    "déconnect",
+    "geschlossen",
+    "getrennt",
+];
 
 const ERROR_WORD: &str = r"(?i:error|\bfail|exception)";
 
@@ -256,6 +303,9 @@ pub struct Extractor {
     /// Close, disconnect, error, code or status words in any case and the
     /// languages [`evidence`] reads.
     closeish: AhoCorasick,
+    /// Words without which a plain `code` key on a line of its own is no
+    /// close code: close and WebSocket words, `reason`.
+    context_words: AhoCorasick,
     reason: Regex,
     /// A `reason` key with its separator, empty value or not.
     reason_field: Regex,
@@ -396,6 +446,10 @@ impl Extractor {
             ws_word: build(WS_WORD),
             close_word: build(CLOSE_WORD),
             error_word: build(ERROR_WORD),
+            context_words: AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(CONTEXT_WORDS)
+                .expect("literals"),
             closeish: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .build(evidence::CLOSEISH)
@@ -518,10 +572,20 @@ impl Extractor {
                 return self.finish(start, out);
             }
         }
-        let verdict = self
+        let mut verdict = self
             .screen
             .as_ref()
             .map_or(Verdict::BOTH, |screen| screen.verdict(line));
+        // `"code":1005` on a billing line: a plain key counts only on a line
+        // or record about a WebSocket, told here by a literal search, before
+        // any regex runs on the line.
+        if verdict.generic_key
+            && !self.context_words.is_match(line)
+            && !continues_record(line)
+            && !opens_record(before)
+        {
+            verdict.formats = false;
+        }
         let mut has_context: Option<bool> = None;
         // The line's `reason=` key, looked for once: a line with thousands
         // of codes must not be searched again for each.
@@ -919,8 +983,7 @@ pub fn record_before<'a>(line: &[u8], before: &'a [u8]) -> &'a [u8] {
         if above.iter().all(u8::is_ascii_whitespace) || above_start < floor {
             break;
         }
-        let trimmed = above.trim_ascii_end();
-        let opens = matches!(trimmed.last(), Some(b'{' | b'[' | b'(' | b',' | b':'));
+        let opens = opens_record(&before[..start]);
         if !(lower_continues || opens) {
             break;
         }
@@ -934,6 +997,17 @@ pub fn record_before<'a>(line: &[u8], before: &'a [u8]) -> &'a [u8] {
 /// The line goes on with the record above it: indented, or closing a bracket.
 fn continues_record(line: &[u8]) -> bool {
     matches!(line.first(), Some(b' ' | b'\t' | b'}' | b']' | b')'))
+}
+
+/// The line above (the end of `before`) opens a bracket or ends with `,`
+/// or `:`, so the next line belongs to its record.
+fn opens_record(before: &[u8]) -> bool {
+    let above = before.strip_suffix(b"\n").unwrap_or(before);
+    let above = above.strip_suffix(b"\r").unwrap_or(above);
+    matches!(
+        above.trim_ascii_end().last(),
+        Some(b'{' | b'[' | b'(' | b',' | b':')
+    )
 }
 
 /// A span of the line without escapes, in the line as given.

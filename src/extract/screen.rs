@@ -117,11 +117,11 @@ const LITERALS: &[(&str, Check)] = &[
     ("ocket", Check::Near),
     ("од", Check::Near),
     ("码", Check::Near),
-    ("コード", Check::Near),
-    ("코드", Check::Near),
-    ("ódigo", Check::Near),
     ("remote,", Check::Near),
-    ("c[", Check::Number),
+    ("c[1", Check::Number),
+    ("c[2", Check::Number),
+    ("c[3", Check::Number),
+    ("c[4", Check::Number),
     ("is neither", Check::Pass),
 ];
 
@@ -135,6 +135,11 @@ pub struct Verdict {
     pub formats: bool,
     /// A symbolic name may count: the line meets the name automaton.
     pub names: bool,
+    /// A plain `code`/`status` key with a code-like value (`"code":1005`)
+    /// may be a close code, if the line or its record is about a close:
+    /// the caller asks that, cheaply, before the rules run. Set only when no
+    /// other check let the line through (it is then `formats` too).
+    pub generic_key: bool,
 }
 
 impl Verdict {
@@ -142,12 +147,14 @@ impl Verdict {
     pub const BOTH: Verdict = Verdict {
         formats: true,
         names: true,
+        generic_key: false,
     };
 
     fn formats(formats: bool) -> Verdict {
         Verdict {
             formats,
             names: false,
+            generic_key: false,
         }
     }
 
@@ -155,6 +162,7 @@ impl Verdict {
         Verdict {
             formats: false,
             names,
+            generic_key: false,
         }
     }
 
@@ -168,6 +176,7 @@ impl std::ops::BitOrAssign for Verdict {
     fn bitor_assign(&mut self, other: Verdict) {
         self.formats |= other.formats;
         self.names |= other.names;
+        self.generic_key |= other.generic_key;
     }
 }
 
@@ -285,9 +294,17 @@ impl Screen {
             for &(at, len, check) in &self.inner[pattern] {
                 verdict |= self.check(check, line, s + at, s + at + len);
             }
-            if verdict == Verdict::BOTH {
+            if verdict.formats && verdict.names {
                 break;
             }
+        }
+        // A generic key lets the line through as a format line only if
+        // nothing stronger did; `generic_key` then says the rules wait on
+        // the caller's context test.
+        if verdict.formats {
+            verdict.generic_key = false;
+        } else if verdict.generic_key {
+            verdict.formats = true;
         }
         verdict
     }
@@ -300,14 +317,20 @@ impl Screen {
             Check::CloseWord => Verdict {
                 formats: close_number(line, s, e),
                 names: name() || self.qualified_name(&line[e..], qualifier_end(&line[e..], true)),
+                generic_key: false,
             },
-            Check::Key => Verdict {
-                formats: key_value(line, s, e),
-                names: name() || self.qualified_name(&line[e..], key_qualifier_end(&line[e..])),
-            },
+            Check::Key => {
+                let value = key_value(line, s, e);
+                Verdict {
+                    formats: value == KeyValue::Close,
+                    names: name() || self.qualified_name(&line[e..], key_qualifier_end(&line[e..])),
+                    generic_key: value == KeyValue::Generic,
+                }
+            }
             Check::Invalid => Verdict {
                 formats: line.get(e) == Some(&b' '),
                 names: name(),
+                generic_key: false,
             },
             Check::Name => Verdict::names(name()),
             Check::Near => Verdict::formats(near_code(line, s, e)),
@@ -421,10 +444,15 @@ fn near_code(line: &[u8], s: usize, e: usize) -> bool {
         };
         let start = at + p;
         let run = digits(&line[start..]).len();
-        if run == 4
-            && (b'1'..=b'4').contains(&line[start])
-            && (start == 0 || !line[start - 1].is_ascii_alphanumeric())
-        {
+        let alone_before = start == 0
+            || !(line[start - 1].is_ascii_alphanumeric()
+                || matches!(line[start - 1], b'.' | b':' | b'/' | b'-'));
+        let alone_after = match &line[start + run..] {
+            [] => true,
+            [b'.' | b':' | b'/' | b'-' | b'T', d, ..] => !d.is_ascii_digit(),
+            [b, ..] => !b.is_ascii_alphanumeric(),
+        };
+        if run == 4 && (b'1'..=b'4').contains(&line[start]) && alone_before && alone_after {
             return true;
         }
         at = start + run;
@@ -491,12 +519,25 @@ fn key_qualifier_end(rest: &[u8]) -> Option<usize> {
 /// some rule takes. Four digits from 1000 to 4999 always can be a code; any
 /// number can when a close word is part of the key (`close_code=999`) or
 /// in Python websockets' `code = 999 (…)`.
-fn key_value(line: &[u8], s: usize, e: usize) -> bool {
+/// What a `code`/`status` key holds, as far as the screen can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyValue {
+    /// No value some rule takes.
+    No,
+    /// A code-like value under a plain key: a close code only on a line
+    /// or record about a close.
+    Generic,
+    /// A value under a key that says close (`close_status_code=999`), or in
+    /// Python websockets' `code = 999 (…)` spacing.
+    Close,
+}
+
+fn key_value(line: &[u8], s: usize, e: usize) -> KeyValue {
     let rest = &line[e..];
     let mut at = key_end(rest);
     let (word_start, _) = word_around(line, s, e);
     if in_url(line, word_start) {
-        return false;
+        return KeyValue::No;
     }
     let before_sep = spaces(&rest[at..]);
     at += before_sep;
@@ -506,7 +547,7 @@ fn key_value(line: &[u8], s: usize, e: usize) -> bool {
         [b'i', b's', c, ..] if c.is_ascii_whitespace() => 2,
         // `error code 4001`: a space is the separator, for a plain code.
         [d, ..] if d.is_ascii_digit() && before_sep > 0 => 0,
-        _ => return false,
+        _ => return KeyValue::No,
     };
     let spaced_eq = rest[at] == b'=' && before_sep > 0;
     at += sep;
@@ -520,7 +561,7 @@ fn key_value(line: &[u8], s: usize, e: usize) -> bool {
     }
     let number = digits(&rest[at..]);
     if number.is_empty() || number.len() > 6 {
-        return false;
+        return KeyValue::No;
     }
     let plain_code = number.len() == 4 && (b'1'..=b'4').contains(&number[0]);
     // The identifier before the key, within reach: `close_status_`, `Close`.
@@ -532,7 +573,13 @@ fn key_value(line: &[u8], s: usize, e: usize) -> bool {
         .count();
     let key = &line[s - glued..s];
     let close_key = (contains(key, b"los") || contains(key, b"LOS")) && !in_url(line, s - glued);
-    plain_code || close_key || spaced_eq && after_sep > 0
+    if close_key || spaced_eq && after_sep > 0 {
+        KeyValue::Close
+    } else if plain_code {
+        KeyValue::Generic
+    } else {
+        KeyValue::No
+    }
 }
 
 #[cfg(test)]
