@@ -347,7 +347,16 @@ impl Screen {
     fn qualified_name(&self, rest: &[u8], at: Option<usize>) -> bool {
         at.is_some_and(|at| {
             let len = rest[at..].iter().take_while(|b| is_word(**b)).count();
-            self.all.contains(&rest[at..at + len])
+            let word = &rest[at..at + len];
+            self.all.contains(word)
+                // `CloseReason(reason=NORMAL, …)`: a key inside the qualifier.
+                || [&b"reason"[..], b"code", b"status"].contains(&word) && {
+                    let after = &rest[at + len..];
+                    qualifier_end(after, false).is_some_and(|next| {
+                        let len = after[next..].iter().take_while(|b| is_word(**b)).count();
+                        self.all.contains(&after[next..next + len])
+                    })
+                }
         })
     }
 }
