@@ -385,9 +385,6 @@ pub const CLOSEISH: &[&str] = &[
     "geschlossen",
     "getrennt",
     "código",
-    "eof",
-    "dropped",
-    "lost",
 ];
 
 fn class(word: &[u8]) -> Class {
@@ -551,10 +548,12 @@ fn key_gap(gap: &[u8]) -> bool {
         core[len] = b;
         len += 1;
     }
-    matches!(
-        &core[..len],
-        b"" | b":" | b"=" | b"=>" | b"->" | b"::" | b"#"
-    )
+    match &core[..len] {
+        b":" | b"=" | b"=>" => true,
+        // `with code 1011`: spaces alone.
+        b"" => !gap.is_empty() && gap.iter().all(|b| matches!(b, b' ' | b'\t')),
+        _ => false,
+    }
 }
 
 /// What the caller knows about the line and its record, asked lazily.
@@ -599,6 +598,11 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
     }
     let words = words_before(line, s, 64);
     if let Some(&(word, gap)) = words.first() {
+        // `/close=1006`, `?code=1000`: a path or query, not a key.
+        let start = word.as_ptr() as usize - line.as_ptr() as usize;
+        if start > 0 && matches!(line[start - 1], b'/' | b'?' | b'&') {
+            return None;
+        }
         if STOP.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word)) {
             return None;
         }
@@ -632,9 +636,6 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
                     return Some(Why::Key);
                 }
                 // `code: 1012 Service Restart` says it all by itself.
-                if name_after(line, e, code) && ctx.closeish_line() {
-                    return Some(Why::Name);
-                }
             }
         }
         if is_other_field(line, s) {
@@ -644,6 +645,11 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
     // A close word shortly before, with only filler between.
     for (i, &(word, gap)) in words.iter().enumerate() {
         if gap.iter().any(u8::is_ascii_digit) {
+            break;
+        }
+        // `/sessions/close`, `?q=close`: a path or query, not a close word.
+        let start = word.as_ptr() as usize - line.as_ptr() as usize;
+        if start > 0 && matches!(line[start - 1], b'/' | b'?' | b'&') {
             break;
         }
         let c = key_parts(word)
@@ -658,8 +664,12 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
             });
         match c {
             Class::Close if i < 5 => return Some(Why::CloseWord),
-            Class::Error if i < 3 && ctx.on_websocket_line() => return Some(Why::ErrorWord),
-            Class::WebSocket if i == 0 && ctx.closeish_line() => return Some(Why::WordAfter),
+            Class::Error if i < 3 && close_or_socket_near(line, s, e) => {
+                return Some(Why::ErrorWord)
+            }
+            Class::WebSocket if i == 0 && close_or_socket_near(line, s, e) => {
+                return Some(Why::WordAfter)
+            }
             Class::Other => break,
             _ => {}
         }
@@ -667,13 +677,48 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
             break;
         }
     }
-    if name_after(line, e, code) && (ctx.closeish_line() || ctx.on_websocket_line()) {
+    if name_after(line, e, code) && close_or_socket_near(line, s, e) {
         return Some(Why::Name);
     }
-    if word_after_says_close(line, e) && ctx.closeish_line() {
+    // `1006 - WebSocket Read EOF`: a label, the number first.
+    let labelled = matches!(line.get(e..e + 2), Some(b" -" | b": " | b" |"));
+    if word_after_says_close(line, e) && (labelled || close_or_socket_near(line, s, e)) {
         return Some(Why::WordAfter);
     }
     None
+}
+
+/// How far from a number [`close_or_socket_near`] looks: inside the
+/// screen's reach for the same words (`screen::NEAR_REACH` less a code's
+/// length), so the screen lets through every line this takes.
+const NEAR: usize = 44;
+
+/// A close word (`close…`, `…closed`, `disconnect`) or `socket` within
+/// [`NEAR`] bytes of the number: evidence about this number, not about
+/// some other part of the line.
+fn close_or_socket_near(line: &[u8], s: usize, e: usize) -> bool {
+    let from = s.saturating_sub(NEAR);
+    let window = &line[from..line.len().min(e + NEAR)];
+    let hit = |word: &[u8], letter_before: bool| {
+        window.windows(word.len()).enumerate().any(|(i, w)| {
+            w == word && {
+                let at = from + i;
+                let word_start = line[..at]
+                    .iter()
+                    .rev()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count();
+                let start = at - word_start;
+                let in_url = start > 0 && matches!(line[start - 1], b'/' | b'?' | b'&');
+                !in_url && (!letter_before || word_start > 0)
+            }
+        })
+    };
+    hit(b"los", true)
+        || hit(b"LOS", true)
+        || hit(b"isconnect", true)
+        || hit(b"ISCONNECT", true)
+        || window.windows(5).any(|w| w == b"ocket")
 }
 
 /// The code's own name or explanation follows it (`1012 Service Restart`,
@@ -715,37 +760,13 @@ fn word_after_says_close(line: &[u8], e: usize) -> bool {
         .iter()
         .take_while(|b| matches!(b, b' ' | b'-' | b'/' | b':' | b'|'))
         .count();
-    if lead == 0 {
+    let rest = &rest[lead..];
+    let len = rest.iter().take_while(|b| is_word_char(**b)).count();
+    // `1001 msg="ws …"`: the next field's key, not a word about the number.
+    if lead == 0 || len == 0 || matches!(rest.get(len), Some(b'=' | b':')) {
         return false;
     }
-    let rest = &rest[lead..];
-    let mut at = 0;
-    for _ in 0..2 {
-        let len = rest[at..].iter().take_while(|b| is_word_char(**b)).count();
-        if len == 0 {
-            return false;
-        }
-        let word = &rest[at..at + len];
-        at += len;
-        // `1001 msg="ws …"`: the next field's key, not words about the number.
-        if matches!(rest.get(at), Some(b'=' | b':')) {
-            return false;
-        }
-        let says = key_parts(word).any(|p| {
-            matches!(class(p), Class::WebSocket | Class::Close)
-                || [&b"dropped"[..], b"eof", b"lost"]
-                    .iter()
-                    .any(|w| p.eq_ignore_ascii_case(w))
-        });
-        if says {
-            return true;
-        }
-        if class(word) != Class::Filler {
-            return false;
-        }
-        at += rest[at..].iter().take_while(|b| **b == b' ').count();
-    }
-    false
+    key_parts(&rest[..len]).any(|p| matches!(class(p), Class::WebSocket | Class::Close))
 }
 
 /// A year in a date: `Nov 24 2026`, `24.11.2026`, `2026/11/24`.

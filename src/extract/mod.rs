@@ -471,7 +471,7 @@ impl Extractor {
             aliases,
             user,
             qualifier: build(
-                r"(?:\b(?:code|Code|CODE|status|Status|CloseCodes?|CloseStatus|StatusCode|WSCloseCode|WebSocketCloseStatus|closeCode|closeStatus|close_code|close_status|reason)\s*(?:::|\.|:|=|\?\.)\s*\.?|\bclose(?:d|_code|Code)?\s*[:=(]\s*\.?|(?i:close status code) '|didCloseWith:? )$",
+                r"(?:\b(?:code|Code|CODE|status|Status|CloseCodes?|CloseStatus|StatusCode|WSCloseCode|WebSocketCloseStatus|closeCode|closeStatus|close_code|close_status)\s*(?:::|\.|:|=|\?\.)\s*\.?|\bCloseReason\(reason=|\bclose(?:d|_code|Code)?\s*[:=(]\s*\.?|(?i:close status code) '|didCloseWith:? )$",
             ),
             loose_qualifier: build(
                 r#"(?:(?i:\b(?:status|code))\s+["']?|(?i:\bwith\s+(?:status\s+)?)["']?\.?)$"#,

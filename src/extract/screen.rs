@@ -414,10 +414,20 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
     let prefix = &line[word_start..keyword];
     let prefix = prefix.strip_suffix(b"_").unwrap_or(prefix);
     let allowed = [&b""[..], b"on", b"ws", b"websocket"];
-    if !allowed.iter().any(|p| prefix.eq_ignore_ascii_case(p)) || in_url(line, word_start) {
+    if in_url(line, word_start) {
         return false;
     }
+    // `1001:close`, `1006 Going away (closed)`: a number the evidence
+    // weighs near a close word, on either side.
+    if number_just_before(line, word_start) || near_code(line, s, e) {
+        return true;
+    }
+    // The evidence reads close words inside any identifier (`_onClose`,
+    // `Invalidclose`): a number it could take lets the line through.
     let window = &line[e..line.len().min(e + WORD_REACH)];
+    if !allowed.iter().any(|p| prefix.eq_ignore_ascii_case(p)) {
+        return evidence_number(line, e, window.len());
+    }
     let Some(p) = window.iter().position(u8::is_ascii_digit) else {
         return false;
     };
@@ -437,7 +447,40 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
             .any(|w| contains(gap, w));
     number.len() == 4
         && (b'1'..=b'4').contains(&number[0])
-        && separated
+        && (separated || evidence_number(line, e, window.len()))
+        && !super::lexical::is_quantity(line, at + 4)
+}
+
+/// A code-like number ends at most four separator bytes before `start`.
+fn number_just_before(line: &[u8], start: usize) -> bool {
+    let gap = line[..start]
+        .iter()
+        .rev()
+        .take(5)
+        .take_while(|b| !b.is_ascii_alphanumeric())
+        .count();
+    let end = start - gap;
+    let run = line[..end]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    run == 4 && (b'1'..=b'4').contains(&line[end - 4])
+}
+
+/// The first number in `line[e..e + reach]` is one the evidence could take
+/// after a close word: four digits 1000-4999, not glued to a word before it,
+/// not a quantity.
+fn evidence_number(line: &[u8], e: usize, reach: usize) -> bool {
+    let window = &line[e..e + reach];
+    let Some(p) = window.iter().position(u8::is_ascii_digit) else {
+        return false;
+    };
+    let at = e + p;
+    let number = digits(&line[at..]);
+    number.len() == 4
+        && (b'1'..=b'4').contains(&number[0])
+        && !line[at - 1].is_ascii_alphanumeric()
         && !super::lexical::is_quantity(line, at + 4)
 }
 
@@ -453,9 +496,12 @@ fn near_code(line: &[u8], s: usize, e: usize) -> bool {
         };
         let start = at + p;
         let run = digits(&line[start..]).len();
+        // Not a part of a time, a date, an address or a decimal.
         let alone_before = start == 0
             || !(line[start - 1].is_ascii_alphanumeric()
-                || matches!(line[start - 1], b'.' | b':' | b'/' | b'-'));
+                || matches!(line[start - 1], b'.' | b':' | b'/' | b'-')
+                    && start >= 2
+                    && line[start - 2].is_ascii_digit());
         let alone_after = match &line[start + run..] {
             [] => true,
             [b'.' | b':' | b'/' | b'-' | b'T', d, ..] => !d.is_ascii_digit(),
