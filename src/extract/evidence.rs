@@ -590,6 +590,10 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
     if continues_token(&line[e..]) || is_quantity(line, e) || is_port(line, s) {
         return None;
     }
+    // `1912#0:` (nginx's pid#tid), `1006@host`: part of an identifier.
+    if matches!(line.get(e..e + 2), Some([b'#' | b'@', d]) if d.is_ascii_alphanumeric()) {
+        return None;
+    }
     if (1900..=2100).contains(&code) && looks_like_a_date(line, s, e) {
         return None;
     }
@@ -664,7 +668,8 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
             });
         match c {
             Class::Close if i < 5 => return Some(Why::CloseWord),
-            Class::Error if i < 3 && close_or_socket_near(line, s, e) => {
+            // `[error] 1912#0`: a log level in brackets says nothing of the number.
+            Class::Error if i < 3 && !gap.starts_with(b"]") && close_or_socket_near(line, s, e) => {
                 return Some(Why::ErrorWord)
             }
             Class::WebSocket if i == 0 && close_or_socket_near(line, s, e) => {
