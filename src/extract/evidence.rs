@@ -622,13 +622,17 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
         // A key: its words say what it holds.
         if key_gap(gap) {
             let (mut last, mut named, mut has_reason) = (Class::Other, false, false);
+            // `ws_close=`, `onClose:`; not `max_lifetime_closed=` (a count).
+            let mut plain_close_key = true;
             for part in key_parts(word) {
                 last = class(part);
                 named |= matches!(last, Class::Close | Class::WebSocket);
                 has_reason |= last == Class::Reason;
+                plain_close_key &= matches!(last, Class::Close | Class::WebSocket)
+                    || part.eq_ignore_ascii_case(b"on");
             }
             if matches!(last, Class::Code | Class::Reason)
-                || last == Class::Close && gap.contains(&b'=')
+                || last == Class::Close && plain_close_key && gap.contains(&b'=')
             {
                 if named && last != Class::Reason || has_reason && last == Class::Code {
                     return Some(Why::CloseKey);
