@@ -619,8 +619,8 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
         if call && class(key_parts(word).last().unwrap_or(word)) != Class::Code {
             return None;
         }
-        // A key: its words say what it holds.
-        if key_gap(gap) {
+        // A key: its words say what it holds (`close1001=` is no key).
+        if key_gap(gap) && !word.iter().any(u8::is_ascii_digit) {
             let (mut last, mut named, mut has_reason) = (Class::Other, false, false);
             // `ws_close=`, `onClose:`; not `max_lifetime_closed=` (a count).
             let mut plain_close_key = true;
@@ -632,7 +632,10 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
                     || part.eq_ignore_ascii_case(b"on");
             }
             if matches!(last, Class::Code | Class::Reason)
-                || last == Class::Close && plain_close_key && gap.contains(&b'=')
+                || last == Class::Close
+                    && plain_close_key
+                    && gap.contains(&b'=')
+                    && !is_other_field(line, s)
             {
                 if named && last != Class::Reason || has_reason && last == Class::Code {
                     return Some(Why::CloseKey);
@@ -652,7 +655,7 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
     }
     // A close word shortly before, with only filler between.
     for (i, &(word, gap)) in words.iter().enumerate() {
-        if gap.iter().any(u8::is_ascii_digit) {
+        if gap.iter().any(u8::is_ascii_digit) || word.iter().any(u8::is_ascii_digit) {
             break;
         }
         // `/sessions/close`, `?q=close`: a path or query, not a close word.
@@ -708,10 +711,12 @@ const NEAR: usize = 44;
 fn close_or_socket_near(line: &[u8], s: usize, e: usize) -> bool {
     let from = s.saturating_sub(NEAR);
     let window = &line[from..line.len().min(e + NEAR)];
-    let hit = |word: &[u8], letter_before: bool| {
-        window.windows(word.len()).enumerate().any(|(i, w)| {
+    // `word` in `part` (which starts at `offset` in the line), with a letter
+    // before it (`c`+`los`), not in a URL.
+    let hit = |part: &[u8], offset: usize, word: &[u8]| {
+        part.windows(word.len()).enumerate().any(|(i, w)| {
             w == word && {
-                let at = from + i;
+                let at = offset + i;
                 let word_start = line[..at]
                     .iter()
                     .rev()
@@ -719,15 +724,26 @@ fn close_or_socket_near(line: &[u8], s: usize, e: usize) -> bool {
                     .count();
                 let start = at - word_start;
                 let in_url = start > 0 && matches!(line[start - 1], b'/' | b'?' | b'&');
-                !in_url && (!letter_before || word_start > 0)
+                !in_url && word_start > 0
             }
         })
     };
-    hit(b"los", true)
-        || hit(b"LOS", true)
-        || hit(b"isconnect", true)
-        || hit(b"ISCONNECT", true)
-        || window.windows(5).any(|w| w == b"ocket")
+    let socket = window.windows(5).any(|w| w == b"ocket");
+    // A close word after the number, or before it with no other number
+    // between them: the screen looks from the word to the first number.
+    let after = &line[e..line.len().min(e + NEAR)];
+    let before_start = line[..s]
+        .iter()
+        .rposition(u8::is_ascii_digit)
+        .map_or(from, |p| (p + 1).max(from));
+    let close = |w: &[u8]| {
+        let (a, b) = (
+            hit(after, e, w),
+            hit(&line[before_start..s], before_start, w),
+        );
+        a || b
+    };
+    socket || close(b"los") || close(b"LOS") || close(b"isconnect") || close(b"ISCONNECT")
 }
 
 /// The code's own name or explanation follows it (`1012 Service Restart`,
@@ -856,7 +872,7 @@ mod tests {
         assert_eq!(why("WebSocket error 4201", all), Some(Why::ErrorWord));
         assert_eq!(why("1006 - WebSocket Read EOF", all), Some(Why::WordAfter));
         assert_eq!(
-            why("upstream said 1012 Service Restart", all),
+            why("websocket upstream: 1012 Service Restart", all),
             Some(Why::Name)
         );
     }

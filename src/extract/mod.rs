@@ -152,7 +152,7 @@ const SEARCH_OVERLAP: usize = 256;
 /// Words that make a line "about a WebSocket close" for
 /// [`Strength::Contextual`] rules: the close event's own names, or a
 /// WebSocket word together with a close word.
-const CLOSE_EVENT: &str = r"(?i:closeevent|on_?clos(?:e|ed|ing)\b|close[_ ]?frame|wserror|ws[_.\-]?close|websocket[_.\-]?close|close[_.\-]?code)";
+const CLOSE_EVENT: &str = r"(?i:closeevent|(?:\b|_)on_?clos(?:e|ed|ing)\b|close[_ ]?frame|wserror|ws[_.\-]?close|websocket[_.\-]?close|close[_.\-]?code)";
 const WS_WORD: &str = r"(?i:websocket|web_socket|\bwss?\b|\bwss?[_.\-:/]|socket\.io|signalr|sockjs|graphql-ws|\bstomp\b|pusher|actioncable|phoenix|centrifug)";
 const CLOSE_WORD: &str = r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)|закры|Закры|отключ|Отключ|关闭|断开|關閉|切断|閉じ|종료|끊|cerrad|cerró|desconect|fechad|fechou|fermé|déconnect|geschlossen|getrennt";
 
@@ -701,7 +701,20 @@ impl Extractor {
         line_reason: &mut Option<Option<Range<usize>>>,
     ) {
         out[start..].sort_by_key(|f| f.span.start);
-        let claimed: Vec<Range<usize>> = out[start..].iter().map(|f| f.span.clone()).collect();
+        let mut claimed: Vec<Range<usize>> = out[start..].iter().map(|f| f.span.clone()).collect();
+        // This tool's own annotations (`⟪ws 1000 Normal Closure⟫`, when
+        // output is read again) are no evidence about the line.
+        if memchr::memmem::find(line, "⟪ws".as_bytes()).is_some() {
+            let mut at = 0;
+            while let Some(p) = memchr::memmem::find(&line[at..], "⟪ws".as_bytes()) {
+                let open = at + p;
+                let close = memchr::memmem::find(&line[open..], "⟫".as_bytes())
+                    .map_or(line.len(), |q| open + q);
+                claimed.push(open..close);
+                at = close.max(open + 1);
+            }
+            claimed.sort_by_key(|r| r.start);
+        }
         let mut next_claim = 0;
         let mut ctx = LineContext {
             extractor: self,

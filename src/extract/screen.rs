@@ -419,14 +419,15 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
     }
     // `1001:close`, `1006 Going away (closed)`: a number the evidence
     // weighs near a close word, on either side.
-    if number_just_before(line, word_start) || near_code(line, s, e) {
+    if number_just_before(line, word_start) || near_code_before(line, word_start) {
         return true;
     }
     // The evidence reads close words inside any identifier (`_onClose`,
     // `Invalidclose`): a number it could take lets the line through.
     let window = &line[e..line.len().min(e + WORD_REACH)];
     if !allowed.iter().any(|p| prefix.eq_ignore_ascii_case(p)) {
-        return evidence_number(line, e, window.len());
+        // `max_lifetime_closed=3300`: the value of another field.
+        return evidence_number(line, e, window.len()) && !other_field_number(line, e, window);
     }
     let Some(p) = window.iter().position(u8::is_ascii_digit) else {
         return false;
@@ -449,6 +450,23 @@ fn close_number(line: &[u8], s: usize, e: usize) -> bool {
         && (b'1'..=b'4').contains(&number[0])
         && (separated || evidence_number(line, e, window.len()))
         && !super::lexical::is_quantity(line, at + 4)
+}
+
+/// The first number after `e` is the value of a field that is not a
+/// close-code key (`max_lifetime_closed=3300`).
+fn other_field_number(line: &[u8], e: usize, window: &[u8]) -> bool {
+    window
+        .iter()
+        .position(u8::is_ascii_digit)
+        .is_some_and(|p| super::lexical::is_other_field(line, e + p))
+}
+
+/// A code-like number within [`NEAR_REACH`] bytes before `start` (the
+/// evidence reads `1012 Service Restart, closing` from the number).
+fn near_code_before(line: &[u8], start: usize) -> bool {
+    let from = start.saturating_sub(NEAR_REACH);
+    // `near_code` looks both ways from an empty span at `from + reach`.
+    near_code(&line[..start], start, start) && start > from
 }
 
 /// A code-like number ends at most four separator bytes before `start`.
@@ -478,9 +496,14 @@ fn evidence_number(line: &[u8], e: usize, reach: usize) -> bool {
     };
     let at = e + p;
     let number = digits(&line[at..]);
+    let before = line[at - 1];
     number.len() == 4
         && (b'1'..=b'4').contains(&number[0])
-        && !line[at - 1].is_ascii_alphanumeric()
+        && !before.is_ascii_alphanumeric()
+        && !matches!(
+            before,
+            b'/' | b'?' | b'&' | b'.' | b'$' | b'%' | b'+' | b'-' | b'_'
+        )
         && !super::lexical::is_quantity(line, at + 4)
 }
 
