@@ -11,7 +11,9 @@ use std::io;
 use memchr::{memchr, memrchr};
 
 use crate::annotate::{ends_like_annotation, looks_annotated, split_ending};
-use crate::extract::{Extractor, Finding, RECORD_BYTES};
+use crate::extract::{
+    continues_record, opens_record, Extractor, Finding, RECORD_BYTES, RECORD_LINES,
+};
 use crate::filter::Filter;
 use crate::input::Batch;
 
@@ -183,6 +185,8 @@ pub struct Scanner<'a> {
     /// The tail and the start of a chunk, put together for a line near the
     /// chunk's start.
     scratch: Vec<u8>,
+    /// How many more lines may continue the record a close line opened.
+    record_lines: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -199,6 +203,7 @@ impl<'a> Scanner<'a> {
             first_long_line: None,
             record_tail: Vec::new(),
             scratch: Vec::new(),
+            record_lines: 0,
         }
     }
 
@@ -246,7 +251,31 @@ impl<'a> Scanner<'a> {
         // chunk[..done] has been handed to the sink; chunk[..counted] counted.
         let mut done = at;
         let mut counted = at;
-        while let Some(hit) = self.extractor.next_candidate(chunk, at) {
+        loop {
+            // A line that goes on with a record a close line opened
+            // (`Disconnected:` then `\tCode: 1006`) is a candidate whatever
+            // the prefilter says: a bare key there has no anchor of its own.
+            let forced = self.record_lines > 0 && at < chunk.len() && {
+                let above: &[u8] = if at > 0 {
+                    &chunk[..at]
+                } else {
+                    &self.record_tail
+                };
+                continues_record(&chunk[at..]) || opens_record(above)
+            };
+            let hit = if forced {
+                at
+            } else {
+                // The record ends here, unless the chunk does first (a
+                // trickle: the next line may still continue it).
+                if at < chunk.len() {
+                    self.record_lines = 0;
+                }
+                match self.extractor.next_candidate(chunk, at) {
+                    Some(hit) => hit,
+                    None => break,
+                }
+            };
             let start = memrchr(b'\n', &chunk[at..hit]).map_or(at, |p| at + p + 1);
             let end = memchr(b'\n', &chunk[hit..]).map_or(chunk.len(), |p| hit + p + 1);
             let raw = &chunk[start..end];
@@ -262,6 +291,14 @@ impl<'a> Scanner<'a> {
             };
             self.extractor
                 .extract_in_record(text, before, &mut self.findings);
+            // Does this line open a record the next lines may continue?
+            let next = &chunk[end..];
+            let may_continue = next.is_empty() || continues_record(next) || opens_record(raw);
+            if may_continue && self.extractor.heads_record(text) {
+                self.record_lines = RECORD_LINES;
+            } else if forced {
+                self.record_lines -= 1;
+            }
             self.filter.retain(&mut self.findings);
             let marker = passthrough && self.findings.is_empty() && needs_marker(raw);
             if !self.findings.is_empty() || marker {

@@ -22,7 +22,7 @@
 //! same record (a blank line ends a record), which is how multi-line dumps
 //! are read.
 
-use super::lexical::{continues_token, is_other_field, is_port, is_quantity};
+use super::lexical::{continues_token, is_nserror_code, is_other_field, is_port, is_quantity};
 
 /// Why a number was taken: named in JSON output as `rule` (`evidence:…`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -617,6 +617,9 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
         // or a PID in brackets after a word, unless the word is a code key.
         let call = gap.first() == Some(&b'(') && gap[1..].iter().all(|b| *b == b' ');
         if call && class(key_parts(word).last().unwrap_or(word)) != Class::Code {
+            return None;
+        }
+        if is_nserror_code(line, s) {
             return None;
         }
         // A key: its words say what it holds (`close1001=` is no key).

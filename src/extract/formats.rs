@@ -303,7 +303,7 @@ pub(crate) const RULES: &[Rule] = &[
         strength: Strength::Explicit,
         rejected: false,
         value: Value::Decimal,
-        regex: r#"(?i:\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?(?:status[_.\- ]?)?code|\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?status|\bclosestatus(?:code)?|\bclosecode)["']?\s*(?:[:=]|=>|is)\s*["'\[(]?(?P<c_closekey>-?\d{1,6})\b"#,
+        regex: r#"(?i:\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?(?:status[_.\- ]?)?code|\b(?:ws|websocket)?[_.\- ]?close[_.\- ]?status|\bclosestatus(?:code)?|\bclosecode)(?:["']?\s*(?:[:=]|=>|is)\s*["'\[(]?|\s+["'])(?P<c_closekey>-?\d{1,6})\b"#,
     },
     // Prose: "closed with code 1006", "connection closed, code: 4001",
     // "Close frame received: 1000", "disconnected with code: 1000", "close 1006"

@@ -152,10 +152,22 @@ pub(crate) fn is_other_field(line: &[u8], start: usize) -> bool {
         .strip_suffix(b"\"")
         .or_else(|| before.strip_suffix(b"'"))
         .unwrap_or(before);
-    match before.strip_suffix(b"=") {
-        Some(rest) => key_before(rest).is_some_and(|key| !is_code_key(key)),
-        None => false,
+    if let Some(rest) = before.strip_suffix(b"=") {
+        return key_before(rest).is_some_and(|key| !is_code_key(key));
     }
+    // A quoted JSON key: `{"fd":1001}`, `"count": 1006`.
+    let trimmed = before.trim_ascii_end();
+    if let Some(rest) = trimmed.strip_suffix(b"\":") {
+        return key_before(rest).is_some_and(|key| !is_code_key(key));
+    }
+    false
+}
+
+/// Apple's NSError prints `Error Domain=… Code=2132 "…"`: the number at
+/// `start` is that domain's error code, never a close code.
+pub(crate) fn is_nserror_code(line: &[u8], start: usize) -> bool {
+    let before = &line[start.saturating_sub(120)..start];
+    before.ends_with(b"Code=") && before.windows(7).any(|w| w == b"Domain=")
 }
 
 /// The identifier that ends `before` (`host`, `count`, `ws.close_code`).

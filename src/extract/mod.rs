@@ -622,7 +622,8 @@ impl Extractor {
             let glued = rule.value == Value::Decimal && continues_token(&line[ce..]);
             // `/sessions/42/close status=200`, `?q=close&code=1000`: a path
             // segment or a query parameter, not a close code.
-            let in_url = whole.start() > 0 && matches!(line[whole.start() - 1], b'/' | b'?' | b'&');
+            let in_url = whole.start() > 0 && matches!(line[whole.start() - 1], b'/' | b'?' | b'&')
+                || lexical::is_nserror_code(line, cs);
             let accepted = value.filter(|&code| {
                 let valid = (1000..=4999).contains(&code);
                 if glued || in_url {
@@ -762,6 +763,13 @@ impl Extractor {
                 false,
             );
         }
+    }
+
+    /// Whether `line` (a candidate) can head a record whose later lines
+    /// carry its code (`Disconnected:`, `CloseEvent {`, `[CLOSE]`): it is
+    /// about a close.
+    pub fn heads_record(&self, line: &[u8]) -> bool {
+        self.close_word.is_match(line) || self.about_a_close(line)
     }
 
     /// Whether the line is about a WebSocket close or a WebSocket error
@@ -1009,13 +1017,13 @@ pub fn record_before<'a>(line: &[u8], before: &'a [u8]) -> &'a [u8] {
 }
 
 /// The line goes on with the record above it: indented, or closing a bracket.
-fn continues_record(line: &[u8]) -> bool {
+pub fn continues_record(line: &[u8]) -> bool {
     matches!(line.first(), Some(b' ' | b'\t' | b'}' | b']' | b')'))
 }
 
 /// The line above (the end of `before`) opens a bracket or ends with `,`
 /// or `:`, so the next line belongs to its record.
-fn opens_record(before: &[u8]) -> bool {
+pub fn opens_record(before: &[u8]) -> bool {
     let above = before.strip_suffix(b"\n").unwrap_or(before);
     let above = above.strip_suffix(b"\r").unwrap_or(above);
     matches!(
@@ -1050,7 +1058,10 @@ impl evidence::Context for LineContext<'_, '_> {
     fn about_a_close(&mut self) -> bool {
         let (ex, line, before) = (self.extractor, self.line, self.before);
         *self.about.get_or_insert_with(|| {
-            ex.about_a_close(line) || ex.about_a_close(record_before(line, before))
+            let record = record_before(line, before);
+            // A record headed by a close line (`Shard 0 disconnected:`) is
+            // about a close even without a WebSocket word.
+            ex.about_a_close(line) || ex.about_a_close(record) || ex.close_word.is_match(record)
         })
     }
 

@@ -625,6 +625,8 @@ fn key_value(line: &[u8], s: usize, e: usize) -> KeyValue {
         [b'i', b's', c, ..] if c.is_ascii_whitespace() => 2,
         // `error code 4001`: a space is the separator, for a plain code.
         [d, ..] if d.is_ascii_digit() && before_sep > 0 => 0,
+        // `close status code '999'`: a quoted value after a space.
+        [b'\'' | b'"', d, ..] if d.is_ascii_digit() && before_sep > 0 => 0,
         _ => return KeyValue::No,
     };
     let spaced_eq = rest[at] == b'=' && before_sep > 0;
