@@ -514,6 +514,9 @@ struct Feed<B> {
     in_long_line: bool,
     /// The input has ended or failed.
     done: bool,
+    /// The end of the last batch handed out: the record the next batch's
+    /// first lines belong to may have started there.
+    tail: Vec<u8>,
 }
 
 /// What a worker needs; owned, since workers are not joined (see
@@ -552,6 +555,7 @@ where
             seq: 0,
             lines: 0,
             in_long_line: false,
+            tail: Vec::new(),
             done: false,
         }),
         extractor: Arc::clone(extractor),
@@ -618,11 +622,15 @@ fn work<B: Batches, P: Sink>(
         }
         let here = !batch.is_whole() || feed.in_long_line;
         feed.in_long_line = !batch.is_whole();
+        // At most a KiB copied per batch, under the lock: the look-back a
+        // multi-line record needs across the batch boundary.
+        let tail = feed.tail.clone();
+        crate::scan::keep_last(&mut feed.tail, batch.bytes(), crate::extract::RECORD_BYTES);
         drop(feed);
         let what = if here {
             Done::Here(batch)
         } else {
-            scan_part(shared, batch, part, lines_before)
+            scan_part(shared, batch, part, lines_before, &tail)
         };
         if events.send(Event { seq, what }).is_err() {
             return;
@@ -636,8 +644,10 @@ fn scan_part<B, P: Sink>(
     batch: Batch,
     mut part: P,
     lines_before: u64,
+    tail: &[u8],
 ) -> Done<P> {
     let mut scanner = Scanner::starting_after(&shared.extractor, &shared.filter, lines_before);
+    scanner.continue_after(tail);
     part.begin_batch(batch.bytes());
     match scanner.scan_lines(batch.bytes(), &mut part) {
         Ok(()) => Done::Scanned {

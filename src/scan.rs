@@ -11,9 +11,7 @@ use std::io;
 use memchr::{memchr, memrchr};
 
 use crate::annotate::{ends_like_annotation, looks_annotated, split_ending};
-use crate::extract::{
-    continues_record, opens_record, Extractor, Finding, RECORD_BYTES, RECORD_LINES,
-};
+use crate::extract::{follows, Extractor, Finding, RECORD_BYTES, RECORD_LINES};
 use crate::filter::Filter;
 use crate::input::Batch;
 
@@ -220,6 +218,22 @@ impl<'a> Scanner<'a> {
         s
     }
 
+    /// Starts this scanner where `tail` (the end of the bytes before its
+    /// first chunk, at most [`RECORD_BYTES`]) left off: a record whose
+    /// first line is there goes on in this scanner's first lines.
+    pub fn continue_after(&mut self, tail: &[u8]) {
+        self.record_tail.clear();
+        self.record_tail.extend_from_slice(tail);
+        let body = tail.strip_suffix(b"\n").unwrap_or(tail);
+        let last = &body[memrchr(b'\n', body).map_or(0, |p| p + 1)..];
+        if !last.is_empty()
+            && self.extractor.next_candidate(last, 0).is_some()
+            && self.extractor.heads_record(last)
+        {
+            self.record_lines = RECORD_LINES;
+        }
+    }
+
     /// Accounts for lines and bytes that workers scanned on this scanner's behalf.
     pub fn advance(&mut self, lines: u64, bytes: u64) {
         self.lines += lines;
@@ -261,7 +275,7 @@ impl<'a> Scanner<'a> {
                 } else {
                     &self.record_tail
                 };
-                continues_record(&chunk[at..]) || opens_record(above)
+                follows(&chunk[at..], above)
             };
             let hit = if forced {
                 at
@@ -293,7 +307,7 @@ impl<'a> Scanner<'a> {
                 .extract_in_record(text, before, &mut self.findings);
             // Does this line open a record the next lines may continue?
             let next = &chunk[end..];
-            let may_continue = next.is_empty() || continues_record(next) || opens_record(raw);
+            let may_continue = next.is_empty() || follows(next, raw);
             if may_continue && self.extractor.heads_record(text) {
                 self.record_lines = RECORD_LINES;
             } else if forced {
@@ -474,7 +488,7 @@ fn keep_tail(carry: &mut Vec<u8>, more: &[u8]) {
 }
 
 /// Keeps the last `n` bytes of `kept` followed by `more`.
-fn keep_last(kept: &mut Vec<u8>, more: &[u8], n: usize) {
+pub fn keep_last(kept: &mut Vec<u8>, more: &[u8], n: usize) {
     if more.len() >= n {
         kept.clear();
         kept.extend_from_slice(&more[more.len() - n..]);

@@ -211,3 +211,76 @@ fn precision_and_recall_on_the_labelled_corpus() {
     );
     assert!(test.recall() >= 0.80, "test recall {:.3}", test.recall());
 }
+
+/// Codes in a record printed over several lines are found on the line that
+/// holds them, with the record's first line as the evidence; a new log line
+/// after a line ending in `:` is a record of its own.
+#[test]
+fn records_over_several_lines() {
+    let input = "ws closed CloseEvent {\n  type: 'close',\n  wasClean: false,\n  code: 1006,\n  reason: ''\n}\n\
+                 [WS => Shard 0] [CLOSE]\n    Event Code: 4014\n    Clean     : true\n\
+                 2026-11-24T03:12:01Z shard 3 disconnected, caused by:\n\
+                 2026-11-24T03:12:02Z {\"msg\":\"query failed\",\"code\":1062}\n\
+                 Shard 0 disconnected:\n\n    code: 1000\n";
+    let out = util::run(&["--format", "json"], input.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let found: Vec<(u64, u64, String)> = out
+        .json()
+        .iter()
+        .map(|v| {
+            (
+                v["line_number"].as_u64().unwrap(),
+                v["code"].as_u64().unwrap(),
+                v["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (4, 1006, "format:key".to_string()),
+            (8, 4014, "format:key".to_string()),
+        ]
+    );
+}
+
+/// `kubectl logs -f`: a record's lines arrive one by one, and the look-back
+/// still reaches its first line.
+#[test]
+fn a_record_that_trickles_in() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let mut child = util::command(&["-o"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"[WS => Shard 0] [CLOSE]\n").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(b"    Event Code: 4014\n").unwrap();
+    drop(stdin);
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(out.starts_with("    Event Code: 4014 ⟪ws 4014 "), "{out}");
+}
+
+/// ANSI colour between the words and around the number is seen through;
+/// the line passes through byte for byte.
+#[test]
+fn colour_is_seen_through() {
+    let line = "\x1b[31mws closed with code \x1b[1m1006\x1b[0m\n";
+    let out = util::run(&["--format", "json"], line.as_bytes());
+    let v = out.json();
+    assert_eq!(v.len(), 1, "{}", out.text());
+    assert_eq!(v[0]["code"], 1006);
+    let out = util::run(&[], line.as_bytes());
+    assert!(out.text().starts_with(line.trim_end()), "{}", out.text());
+}

@@ -580,11 +580,7 @@ impl Extractor {
         // `"code":1005` on a billing line: a plain key counts only on a line
         // or record about a WebSocket, told here by a literal search, before
         // any regex runs on the line.
-        if verdict.generic_key
-            && !self.context_words.is_match(line)
-            && !continues_record(line)
-            && !opens_record(before)
-        {
+        if verdict.generic_key && !self.context_words.is_match(line) && !follows(line, before) {
             verdict.formats = false;
         }
         let mut has_context: Option<bool> = None;
@@ -989,7 +985,7 @@ pub const RECORD_BYTES: usize = 1024;
 /// line is a record of its own.
 pub fn record_before<'a>(line: &[u8], before: &'a [u8]) -> &'a [u8] {
     let floor = before.len().saturating_sub(RECORD_BYTES);
-    let mut lower_continues = continues_record(line);
+    let mut lower = line;
     let mut start = before.len();
     let mut lines = 0;
     while start > floor && lines < RECORD_LINES {
@@ -1005,15 +1001,23 @@ pub fn record_before<'a>(line: &[u8], before: &'a [u8]) -> &'a [u8] {
         if above.iter().all(u8::is_ascii_whitespace) || above_start < floor {
             break;
         }
-        let opens = opens_record(&before[..start]);
-        if !(lower_continues || opens) {
+        if !follows(lower, &before[..start]) {
             break;
         }
         start = above_start;
         lines += 1;
-        lower_continues = continues_record(above);
+        lower = above;
     }
     &before[start..]
+}
+
+/// `lower` goes on with the record whose last line ends `above`: it is
+/// indented or closes a bracket, or the line above opens one (or ends with
+/// `,` or `:`) and `lower` does not start like a new log line (a timestamp,
+/// a word).
+pub fn follows(lower: &[u8], above: &[u8]) -> bool {
+    continues_record(lower)
+        || opens_record(above) && !lower.first().is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// The line goes on with the record above it: indented, or closing a bracket.
