@@ -22,7 +22,9 @@
 //! same record (a blank line ends a record), which is how multi-line dumps
 //! are read.
 
-use super::lexical::{continues_token, is_nserror_code, is_other_field, is_port, is_quantity};
+use super::lexical::{
+    continues_token, is_nserror_code, is_other_field, is_port, is_quantity, FOREIGN_CLOSE,
+};
 
 /// Why a number was taken: named in JSON output as `rule` (`evidence:…`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,34 +73,7 @@ enum Class {
 }
 
 /// Close and disconnect words, lowercased, matched as parts of a word.
-const CLOSE_PARTS: &[&str] = &[
-    "clos",
-    "disconnect",
-    "terminat",
-    "hangup",
-    // Russian, Chinese, Japanese, Korean, Spanish, Portuguese, French, German.
-    "закры",
-    "отключ",
-    "разорв",
-    "关闭",
-    "断开",
-    "關閉",
-    "切断",
-    "閉じ",
-    "종료",
-    "끊",
-    "cerrad",
-    "cerró",
-    "desconect",
-    "fechad",
-    "fechou",
-    "fermé",
-    "ferme",
-    "déconnect",
-    "deconnect",
-    "geschlossen",
-    "getrennt",
-];
+const CLOSE_PARTS: &[&str] = &["clos", "disconnect", "terminat", "hangup"];
 
 /// Words for "code" and "status" in the languages above; a word ending in
 /// one of these is a code key (`closeCode`, `返回码`).
@@ -413,7 +388,11 @@ fn class(word: &[u8]) -> Class {
     if text == "closet" || text.starts_with("enclos") || text.starts_with("disclos") {
         return Class::Other;
     }
-    if CLOSE_PARTS.iter().any(|c| text.contains(c)) {
+    if CLOSE_PARTS
+        .iter()
+        .chain(FOREIGN_CLOSE)
+        .any(|c| text.contains(c))
+    {
         return Class::Close;
     }
     if text.contains("socket") || text == "ws" || text == "wss" || text.starts_with("ws_") {

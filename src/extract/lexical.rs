@@ -243,3 +243,32 @@ pub(crate) fn without_ansi(line: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
     map.push(line.len());
     removed.then_some((plain, map))
 }
+
+/// Close and disconnect words in Russian, Chinese, Japanese, Korean,
+/// Spanish, Portuguese, French and German, as parts of a word: one list for
+/// the evidence, the context test and the close-word regex.
+pub(crate) const FOREIGN_CLOSE: &[&str] = &[
+    "закры",
+    "Закры",
+    "отключ",
+    "Отключ",
+    "разорв",
+    "关闭",
+    "断开",
+    "關閉",
+    "切断",
+    "閉じ",
+    "종료",
+    "끊",
+    "cerrad",
+    "cerró",
+    "desconect",
+    "fechad",
+    "fechou",
+    "fermé",
+    "ferme",
+    "déconnect",
+    "deconnect",
+    "geschlossen",
+    "getrennt",
+];

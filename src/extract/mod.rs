@@ -154,7 +154,8 @@ const SEARCH_OVERLAP: usize = 256;
 /// WebSocket word together with a close word.
 const CLOSE_EVENT: &str = r"(?i:closeevent|(?:\b|_)on_?clos(?:e|ed|ing)\b|close[_ ]?frame|wserror|ws[_.\-]?close|websocket[_.\-]?close|close[_.\-]?code)";
 const WS_WORD: &str = r"(?i:websocket|web_socket|\bwss?\b|\bwss?[_.\-:/]|socket\.io|signalr|sockjs|graphql-ws|\bstomp\b|pusher|actioncable|phoenix|centrifug)";
-const CLOSE_WORD: &str = r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)|закры|Закры|отключ|Отключ|关闭|断开|關閉|切断|閉じ|종료|끊|cerrad|cerró|desconect|fechad|fechou|fermé|déconnect|geschlossen|getrennt";
+const CLOSE_WORD: &str =
+    r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)";
 
 /// See `Extractor::context_words`: every word [`CLOSE_EVENT`], [`WS_WORD`]
 /// and [`CLOSE_WORD`] hang on, and `reason`.
@@ -177,24 +178,6 @@ const CONTEXT_WORDS: &[&str] = &[
     "phoenix",
     "centrifug",
     "wserror",
-    "закры",
-    "отключ",
-    "关闭",
-    "断开",
-    "關閉",
-    "切断",
-    "閉じ",
-    "종료",
-    "끊",
-    "cerrad",
-    "cerró",
-    "desconect",
-    "fechad",
-    "fechou",
-    "fermé",
-    "déconnect",
-    "geschlossen",
-    "getrennt",
 ];
 
 const ERROR_WORD: &str = r"(?i:error|\bfail|exception)";
@@ -445,11 +428,14 @@ impl Extractor {
             rule_groups,
             close_event: build(CLOSE_EVENT),
             ws_word: build(WS_WORD),
-            close_word: build(CLOSE_WORD),
+            close_word: build(&format!(
+                "{CLOSE_WORD}|{}",
+                lexical::FOREIGN_CLOSE.join("|")
+            )),
             error_word: build(ERROR_WORD),
             context_words: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .build(CONTEXT_WORDS)
+                .build(CONTEXT_WORDS.iter().chain(lexical::FOREIGN_CLOSE))
                 .expect("literals"),
             closeish: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
