@@ -222,7 +222,7 @@ pub(crate) fn without_ansi(line: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
                     j = (j + 1).min(line.len());
                 }
                 b']' => {
-                    while j < line.len() && line[j] != 0x07 && !(line[j] == 0x1b) {
+                    while j < line.len() && line[j] != 0x07 && line[j] != 0x1b {
                         j += 1;
                     }
                     if j < line.len() && line[j] == 0x1b {
