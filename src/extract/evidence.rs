@@ -333,35 +333,6 @@ const NAMES: &[(u32, &[&str])] = &[
     (1015, &["tls handshake", "tls failure"]),
 ];
 
-/// Words that make a line about closing, failing or a code, for evidence
-/// that needs a little more than itself (the word after the number).
-pub const CLOSEISH: &[&str] = &[
-    "clos",
-    "disconnect",
-    "terminat",
-    "error",
-    "fail",
-    "exception",
-    "code",
-    "status",
-    "reason",
-    "закры",
-    "отключ",
-    "关闭",
-    "断开",
-    "码",
-    "コード",
-    "切断",
-    "코드",
-    "종료",
-    "cerr",
-    "fech",
-    "ferm",
-    "geschlossen",
-    "getrennt",
-    "código",
-];
-
 fn class(word: &[u8]) -> Class {
     // Lowercased on the stack: this runs for every word near a number.
     let mut buf = [0u8; 48];
@@ -539,10 +510,6 @@ fn key_gap(gap: &[u8]) -> bool {
 pub trait Context {
     /// The line or its record is about a WebSocket close (or a WebSocket error).
     fn about_a_close(&mut self) -> bool;
-    /// The line mentions a WebSocket.
-    fn on_websocket_line(&mut self) -> bool;
-    /// The line has a close, disconnect, error or code word anywhere.
-    fn closeish_line(&mut self) -> bool;
     /// The line or its record has a `reason` key: `code` and `reason`
     /// together are a close frame's two fields.
     fn has_reason_key(&mut self) -> bool;
@@ -808,7 +775,8 @@ fn in_path(line: &[u8], s: usize) -> bool {
 mod tests {
     use super::*;
 
-    struct Fixed(bool, bool, bool);
+    /// A line whose record is (or is not) about a close, with no `reason` key.
+    struct Fixed(bool);
     impl Context for Fixed {
         fn has_reason_key(&mut self) -> bool {
             false
@@ -816,36 +784,30 @@ mod tests {
         fn about_a_close(&mut self) -> bool {
             self.0
         }
-        fn on_websocket_line(&mut self) -> bool {
-            self.1
-        }
-        fn closeish_line(&mut self) -> bool {
-            self.2
-        }
     }
 
-    fn why(line: &str, ctx: (bool, bool, bool)) -> Option<Why> {
+    fn why(line: &str, about_a_close: bool) -> Option<Why> {
         let b = line.as_bytes();
         let s = b.iter().position(|c| c.is_ascii_digit()).unwrap();
         let e = s + b[s..].iter().take_while(|c| c.is_ascii_digit()).count();
-        weigh(b, s, e, &mut Fixed(ctx.0, ctx.1, ctx.2))
+        weigh(b, s, e, &mut Fixed(about_a_close))
     }
 
     #[test]
     fn keys_in_any_spelling() {
-        let none = (false, false, false);
+        let none = false;
         assert_eq!(why("closeReasonCode=1000", none), Some(Why::CloseKey));
         assert_eq!(why("upstream_close_code=1014", none), Some(Why::CloseKey));
         assert_eq!(why("disconnectStatusCode: 1006", none), Some(Why::CloseKey));
         assert_eq!(why("ws-close-status => 4001", none), Some(Why::CloseKey));
         assert_eq!(why("code: 1006,", none), None);
-        assert_eq!(why("code: 1006,", (true, false, false)), Some(Why::Key));
-        assert_eq!(why("Код: 1006", (true, false, false)), Some(Why::Key));
+        assert_eq!(why("code: 1006,", true), Some(Why::Key));
+        assert_eq!(why("Код: 1006", true), Some(Why::Key));
     }
 
     #[test]
     fn words_before_and_after() {
-        let all = (true, true, true);
+        let all = true;
         assert_eq!(
             why("Websocket closed with 4014, cannot reconnect", all),
             Some(Why::CloseWord)
@@ -861,7 +823,7 @@ mod tests {
 
     #[test]
     fn numbers_that_are_something_else() {
-        let all = (true, true, true);
+        let all = true;
         for line in [
             "closed after 3000 ms",
             "closed 1006ms",

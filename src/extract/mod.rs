@@ -284,9 +284,6 @@ pub struct Extractor {
     ws_word: Regex,
     close_word: Regex,
     error_word: Regex,
-    /// Close, disconnect, error, code or status words in any case and the
-    /// languages [`evidence`] reads.
-    closeish: AhoCorasick,
     /// Words without which a plain `code` key on a line of its own is no
     /// close code: close and WebSocket words, `reason`.
     context_words: AhoCorasick,
@@ -436,10 +433,6 @@ impl Extractor {
             context_words: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .build(CONTEXT_WORDS.iter().chain(lexical::FOREIGN_CLOSE))
-                .expect("literals"),
-            closeish: AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(evidence::CLOSEISH)
                 .expect("literals"),
             reason: build(REASON),
             reason_field: build(r#"(?i:\breason\\?["']?\s*(?:[:=]|=>))"#),
@@ -624,10 +617,8 @@ impl Extractor {
                         valid
                             && !is_quantity(line, ce)
                             && !is_port(line, cs)
-                            && *has_context.get_or_insert_with(|| {
-                                self.about_a_close(line)
-                                    || self.about_a_close(record_before(line, before))
-                            })
+                            && *has_context
+                                .get_or_insert_with(|| self.record_about_a_close(line, before))
                     }
                 }
             });
@@ -704,8 +695,6 @@ impl Extractor {
             line,
             before,
             about: None,
-            websocket: None,
-            closeish: None,
             reason_key: None,
         };
         let mut at = 0;
@@ -752,6 +741,17 @@ impl Extractor {
     /// about a close.
     pub fn heads_record(&self, line: &[u8]) -> bool {
         self.close_word.is_match(line) || self.about_a_close(line)
+    }
+
+    /// Whether the line, or the record it belongs to, is about a close (for
+    /// bare keys). A record headed by a close line (`Shard 0 disconnected:`)
+    /// is, even without a WebSocket word.
+    fn record_about_a_close(&self, line: &[u8], before: &[u8]) -> bool {
+        if self.about_a_close(line) {
+            return true;
+        }
+        let record = record_before(line, before);
+        self.about_a_close(record) || self.close_word.is_match(record)
     }
 
     /// Whether the line is about a WebSocket close or a WebSocket error
@@ -1039,34 +1039,15 @@ struct LineContext<'x, 'a> {
     line: &'a [u8],
     before: &'a [u8],
     about: Option<bool>,
-    websocket: Option<bool>,
-    closeish: Option<bool>,
     reason_key: Option<bool>,
 }
 
 impl evidence::Context for LineContext<'_, '_> {
     fn about_a_close(&mut self) -> bool {
         let (ex, line, before) = (self.extractor, self.line, self.before);
-        *self.about.get_or_insert_with(|| {
-            let record = record_before(line, before);
-            // A record headed by a close line (`Shard 0 disconnected:`) is
-            // about a close even without a WebSocket word.
-            ex.about_a_close(line) || ex.about_a_close(record) || ex.close_word.is_match(record)
-        })
-    }
-
-    fn on_websocket_line(&mut self) -> bool {
-        let (ex, line) = (self.extractor, self.line);
         *self
-            .websocket
-            .get_or_insert_with(|| ex.ws_word.is_match(line))
-    }
-
-    fn closeish_line(&mut self) -> bool {
-        let (ex, line) = (self.extractor, self.line);
-        *self
-            .closeish
-            .get_or_insert_with(|| ex.closeish.is_match(line))
+            .about
+            .get_or_insert_with(|| ex.record_about_a_close(line, before))
     }
 
     fn has_reason_key(&mut self) -> bool {

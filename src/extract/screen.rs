@@ -464,9 +464,8 @@ fn other_field_number(line: &[u8], e: usize, window: &[u8]) -> bool {
 /// A code-like number within [`NEAR_REACH`] bytes before `start` (the
 /// evidence reads `1012 Service Restart, closing` from the number).
 fn near_code_before(line: &[u8], start: usize) -> bool {
-    let from = start.saturating_sub(NEAR_REACH);
-    // `near_code` looks both ways from an empty span at `from + reach`.
-    near_code(&line[..start], start, start) && start > from
+    // `near_code` on the line cut at `start` looks only backwards.
+    start > 0 && near_code(&line[..start], start, start)
 }
 
 /// A code-like number ends at most four separator bytes before `start`.
