@@ -12,6 +12,7 @@
 # the tool annotated versus how many close-code lines were generated.
 #
 # Environment knobs:
+#   WSCODE_BENCH_SMALL_FILES  files in the many-small-files rows (default 20000)
 #   WSCODE_BENCH_RUNS    timed runs per command (default 5)
 #   WSCODE_BENCH_WARMUP  warmup runs per command (default 1)
 #   WSCODE_BENCH_DIR     where logs and results go (default ${TMPDIR:-/tmp}/wscode-bench)
@@ -147,7 +148,8 @@ for i in "${!CMDS[@]}"; do
     || { cat "$BENCH_DIR/err.txt" >&2; die "command failed: ${NAMES[$i]}"; }
 done
 
-JSON="$BENCH_DIR/hyperfine-${SIZE}-seed${SEED}.json"
+time_all() {  # time_all JSON: times NAMES/CMDS into hyperfine-style JSON
+  local JSON=$1
 if (( HAVE_HYPERFINE )); then
   say "timing ${#CMDS[@]} commands with hyperfine (warmup $WARMUP, runs $RUNS, output to a pipe)"
   args=()
@@ -180,19 +182,24 @@ for name, cmd in zip(names, cmds):
 json.dump({"results": res}, open(out, "w"), indent=1)
 PY
 fi
+}
+JSON="$BENCH_DIR/hyperfine-${SIZE}-seed${SEED}.json"
+time_all "$JSON"
 
 # ---------------------------------------------------------------- table
 echo
 echo "wscode-annotate benchmark: $SIZE log ($BYTES bytes, $LINES lines, seed $SEED), $RUNS runs each, output into a pipe"
 echo "binary: $BIN"
-python3 - "$JSON" "$BYTES" <<'PY'
+table() {  # table JSON BYTES REF1 REF2: ratios against two commands
+  python3 - "$@" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1]))["results"]
 nbytes = int(sys.argv[2])
 by = {r["command"]: r for r in data}
-cat = by.get("cat FILE", {}).get("mean")
-ann = by.get("wscode-annotate FILE", {}).get("mean")
-rows = [("command", "mean [s]", "± [s]", "MB/s", "vs cat", "vs annotate")]
+r1, r2 = sys.argv[3], sys.argv[4]
+cat = by.get(r1, {}).get("mean")
+ann = by.get(r2, {}).get("mean")
+rows = [("command", "mean [s]", "± [s]", "MB/s", "vs " + r1.split()[0], "vs " + r2)]
 for r in data:
     m, sd = r["mean"], r.get("stddev") or 0.0
     rows.append((r["command"], "%.3f" % m, "%.3f" % sd, "%.0f" % (nbytes / m / 1e6),
@@ -205,6 +212,8 @@ for row in rows[1:]:
     print(fmt(row))
 print("(MB = 10^6 bytes; 'vs' columns are time ratios: >1 means slower than the reference)")
 PY
+}
+table "$JSON" "$BYTES" "cat FILE" "wscode-annotate FILE"
 
 # ---------------------------------------------------------------- peak RSS
 echo
@@ -252,4 +261,55 @@ annotated=$("$BIN" -o "$LOG" | wc -l)
 generated=$(sed -n 's/.*close-code lines=\([0-9]*\).*/\1/p' "$STATS")
 awk -v a="$annotated" -v n="$LINES" -v g="${generated:-0}" 'BEGIN {
   printf "annotated lines: %d of %d (%.3f%%); close-code lines generated: %d (%.3f%%)\n", a, n, 100 * a / n, g, 100 * g / n }'
+
+# ---------------------------------------------------------------- many small files
+# A CI run's test-output/ directory: thousands of small logs. Cut from the
+# same generated log, so the lines are the same mix.
+SMALL_FILES=${WSCODE_BENCH_SMALL_FILES:-20000}
+SMALL_DIR="$BENCH_DIR/small-${SMALL_FILES}-seed${SEED}"
+if [[ ! -f "$SMALL_DIR/.done" || "$LOG" -nt "$SMALL_DIR/.done" ]]; then
+  say "cutting $SMALL_FILES small files (about 40 lines each) into $SMALL_DIR"
+  rm -rf "$SMALL_DIR"; mkdir -p "$SMALL_DIR/test-output"
+  python3 - "$LOG" "$SMALL_DIR/test-output" "$SMALL_FILES" <<'PY'
+import sys
+log, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(log, "rb") as f:
+    for i in range(n):
+        lines = [f.readline() for _ in range(40)]
+        open("%s/case-%05d.log" % (out, i), "wb").write(b"".join(lines))
+PY
+  touch "$SMALL_DIR/.done"
+fi
+SMALL_BYTES=$(du -sb "$SMALL_DIR/test-output" | cut -f1)
+QS=$(q "$SMALL_DIR/test-output")
+NAMES=(); CMDS=()
+add "wscode-annotate -r DIR"                    "$QB -r $QS"
+add "wscode-annotate -r -j1 DIR"                "$QB -r -j1 $QS"
+add "wscode-annotate --summary -r DIR"          "$QB --summary -r $QS"
+add "wscode-annotate --summary -r -j1 DIR"      "$QB --summary -r -j1 $QS"
+if (( HAVE_RG )); then
+  add "rg --passthru -N close DIR"              "rg --passthru -N close $QS"
+  add "rg -c '$RG_RE' DIR"                      "rg -c '$RG_RE' $QS"
+fi
+add "grep -r -E 'close|\$' DIR"                 "grep -r -E 'close|\$' $QS"
+for i in "${!CMDS[@]}"; do
+  bash -c "set -o pipefail; ${CMDS[$i]}" > /dev/null 2>"$BENCH_DIR/err.txt" \
+    || { cat "$BENCH_DIR/err.txt" >&2; die "command failed: ${NAMES[$i]}"; }
+done
+SMALL_JSON="$BENCH_DIR/hyperfine-small-${SMALL_FILES}-seed${SEED}.json"
+time_all "$SMALL_JSON"
+echo
+echo "many small files: $SMALL_FILES files of 40 lines ($SMALL_BYTES bytes) under test-output/, $RUNS runs each"
+if (( HAVE_RG )); then
+  table "$SMALL_JSON" "$SMALL_BYTES" "rg --passthru -N close DIR" "wscode-annotate -r DIR"
+else
+  table "$SMALL_JSON" "$SMALL_BYTES" "grep -r -E 'close|\$' DIR" "wscode-annotate -r DIR"
+fi
+if (( HAVE_TIME )); then
+  for j in "" "-j 64"; do
+    /usr/bin/time -f %M -o "$rss_file" "$BIN" -r $j "$SMALL_DIR/test-output" > /dev/null 2>&1
+    awk -v k="$(tail -n 1 "$rss_file")" -v l="wscode-annotate -r $j DIR" 'BEGIN { printf "  peak RSS %-36s %8.1f MiB\n", l, k / 1024 }'
+  done
+fi
 echo "results: $JSON"
+echo "results: $SMALL_JSON"

@@ -23,9 +23,26 @@ pub const CLOSE: &str = "⟫";
 /// e.g. `sed -E 's/ ⟪ws[^⟪⟫]*⟫(\r?)$/\1/'` in a UTF-8 locale.
 pub const STRIP_PATTERN: &str = r" ⟪ws[^⟪⟫]*⟫(\r?)$";
 
+/// Ends the annotation of an input's last line that had no newline of its
+/// own when another input follows: the tool ended the line, as grep and rg
+/// do, and this says so. Stripping removes the annotation and the added
+/// `\n` with it ([`JOIN_PATTERN`]), so the inputs come back byte for byte.
+pub const ADDED_NEWLINE: &str = "⏎";
+/// Matches, at the end of a line given with its `\n`, an annotation that
+/// ends in [`ADDED_NEWLINE`] and the newline the tool added; replace with
+/// `$1` (a kept lone `\r`). Lines it does not match are stripped with
+/// [`STRIP_PATTERN`]: each line is stripped on its own, as the tool
+/// annotated it on its own.
+pub const JOIN_PATTERN: &str = r" ⟪ws[^⟪⟫]*⏎⟫(\r?)\n\z";
+
 fn strip_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(STRIP_PATTERN).expect("strip pattern is valid"))
+}
+
+fn join_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(JOIN_PATTERN).expect("join pattern is valid"))
 }
 
 /// Splits a line into its text and its ending (`\r\n`, `\n`, a lone `\r` at
@@ -55,10 +72,19 @@ pub(crate) fn ends_like_annotation(text: &[u8]) -> bool {
     text.ends_with(CLOSE.as_bytes())
 }
 
-/// Removes the annotations from output, giving back the input byte for byte.
+/// Removes the annotations from output, giving back the input byte for byte
+/// (the inputs one after another, when there were several): one annotation
+/// per line, and with a [`JOIN_PATTERN`] annotation the newline the tool
+/// added.
 pub fn strip(output: &[u8]) -> Vec<u8> {
     let mut back = Vec::with_capacity(output.len());
     for line in output.split_inclusive(|&b| b == b'\n') {
+        if let Some(at) = join_regex().captures(line) {
+            let cut = at.get(0).map_or(line.len(), |m| m.start());
+            back.extend_from_slice(&line[..cut]);
+            back.extend_from_slice(at.get(1).map_or(&b""[..], |m| m.as_bytes()));
+            continue;
+        }
         let (text, lf) = match line.strip_suffix(b"\n") {
             Some(t) => (t, &b"\n"[..]),
             None => (line, &b""[..]),
@@ -96,8 +122,9 @@ const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
 /// Appends the annotation for `findings` (the empty marker when there are
-/// none) to `out`.
-pub fn render(findings: &[Finding], color: bool, out: &mut Vec<u8>) {
+/// none) to `out`; with `added_newline`, it ends in [`ADDED_NEWLINE`]
+/// (the caller then ends the line).
+pub fn render(findings: &[Finding], color: bool, added_newline: bool, out: &mut Vec<u8>) {
     let paint = |out: &mut Vec<u8>, code: &str, text: &str| {
         if color {
             out.extend_from_slice(code.as_bytes());
@@ -129,6 +156,10 @@ pub fn render(findings: &[Finding], color: bool, out: &mut Vec<u8>) {
         out.extend_from_slice(" · ".as_bytes());
         out.extend_from_slice(reconnect.advice().as_bytes());
     }
+    if added_newline {
+        out.push(b' ');
+        paint(out, DIM, ADDED_NEWLINE);
+    }
     paint(out, DIM, CLOSE);
 }
 
@@ -149,7 +180,7 @@ mod tests {
     #[test]
     fn annotation_reads_well_and_strips() {
         let mut out = b"websocket: close 1006 (abnormal closure)".to_vec();
-        render(&[finding(1006)], false, &mut out);
+        render(&[finding(1006)], false, false, &mut out);
         out.extend_from_slice(b"\r\n");
         let text = String::from_utf8(out.clone()).unwrap();
         assert!(
@@ -165,7 +196,7 @@ mod tests {
         assert!(looks_annotated(" x ⟪ws 1000 y⟫\r".as_bytes()));
         assert!(!looks_annotated(" x ⟪ws 1000 y⟫ tail".as_bytes()));
         let mut out = " x ⟪ws 1000 y⟫".as_bytes().to_vec();
-        render(&[], false, &mut out);
+        render(&[], false, false, &mut out);
         out.push(b'\n');
         assert_eq!(strip(&out), " x ⟪ws 1000 y⟫\n".as_bytes());
     }
@@ -175,11 +206,35 @@ mod tests {
         let mut out = "websocket: close 1006 (abnormal closure) ⟪ws"
             .as_bytes()
             .to_vec();
-        render(&[finding(1006)], false, &mut out);
+        render(&[finding(1006)], false, false, &mut out);
         assert_eq!(
             strip(&out),
             "websocket: close 1006 (abnormal closure) ⟪ws".as_bytes()
         );
+    }
+
+    #[test]
+    fn a_newline_added_between_inputs_is_stripped_with_its_annotation() {
+        // Three inputs: "a close 1006" and "x ends\r" without a newline,
+        // then "last\n".
+        let mut out = b"a close 1006".to_vec();
+        render(&[finding(1006)], false, true, &mut out);
+        out.push(b'\n');
+        // A lone CR stays before the added newline.
+        let mut out2 = b"x ends".to_vec();
+        render(&[], false, true, &mut out2);
+        out2.extend_from_slice(b"\r\n");
+        out.extend_from_slice(&out2);
+        out.extend_from_slice(b"last\n");
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(text.contains(" ⏎⟫\n"), "{text}");
+        assert_eq!(strip(&out), b"a close 1006x ends\rlast\n");
+        // A line of the input that ends like the marker is not joined: it
+        // gets the empty marker, and only that is stripped.
+        let mut own = " y ⟪ws z ⏎⟫".as_bytes().to_vec();
+        render(&[], false, false, &mut own);
+        own.push(b'\n');
+        assert_eq!(strip(&own), " y ⟪ws z ⏎⟫\n".as_bytes());
     }
 
     #[test]

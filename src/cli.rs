@@ -437,6 +437,10 @@ impl Environment {
     }
 }
 
+/// The most scanning threads per CPU: past that, threads only wait for one
+/// another and hold buffers (each holds a few MiB in flight).
+pub const MAX_THREADS_PER_CPU: usize = 4;
+
 /// What to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -490,6 +494,9 @@ pub struct Config {
     /// `threads` was chosen (`-j` or the configuration file) rather than
     /// taken from the number of CPUs.
     pub threads_chosen: bool,
+    /// The `-j` asked for when it was more than [`MAX_THREADS_PER_CPU`] per
+    /// CPU and `threads` was lowered to that (a note says so).
+    pub threads_capped_from: Option<usize>,
     /// Per-line output or a summary.
     pub mode: Mode,
     /// The `--fail-on` rules, if any.
@@ -600,6 +607,7 @@ impl Config {
             .threads
             .or(file.and_then(|f| f.threads))
             .filter(|&n| n > 0);
+        let max_threads = env.cpus.max(1).saturating_mul(MAX_THREADS_PER_CPU);
         Config {
             inputs,
             format,
@@ -610,8 +618,9 @@ impl Config {
                 codes: args.code,
             },
             patterns,
-            threads: chosen_threads.unwrap_or(env.cpus).max(1),
+            threads: chosen_threads.unwrap_or(env.cpus).clamp(1, max_threads),
             threads_chosen: chosen_threads.is_some(),
+            threads_capped_from: chosen_threads.filter(|&n| n > max_threads),
             mode: if args.summary || format == Format::Prometheus {
                 Mode::Summary
             } else {

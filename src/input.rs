@@ -51,6 +51,37 @@ impl Source {
         matches!(self, Source::Stdin) && rustix::pipe::fcntl_getpipe_size(io::stdin()).is_ok()
     }
 
+    /// For a regular file small enough to scan in a batch or two
+    /// ([`SMALL_FILE`] bytes, or an eighth of that compressed; not worth
+    /// starting threads for), the read buffer that holds it whole: far less to allocate and clear than the default
+    /// when there are thousands of them.
+    pub fn small_file_buffer(&self) -> Option<usize> {
+        let (len, compressed) = self.small_file()?;
+        Some(if compressed {
+            DEFAULT_BUFFER
+        } else {
+            // At most SMALL_FILE, so this fits.
+            (len as usize + 1)
+                .next_power_of_two()
+                .clamp(4096, DEFAULT_BUFFER)
+        })
+    }
+
+    /// The length of a small regular file, and whether it is compressed.
+    fn small_file(&self) -> Option<(u64, bool)> {
+        let Source::File(path) = self else {
+            return None;
+        };
+        let compressed = crate::decompress::Compression::from_extension(path).is_some();
+        let limit = if compressed {
+            SMALL_FILE / 8
+        } else {
+            SMALL_FILE
+        };
+        let meta = std::fs::metadata(path).ok()?;
+        (meta.is_file() && meta.len() < limit).then_some((meta.len(), compressed))
+    }
+
     /// Opens the source for reading. A directory is an error here rather than
     /// at the first read, so the message can say what to do. A compressed
     /// file is decompressed ([`crate::decompress`]); stdin is read as it is.
@@ -108,6 +139,10 @@ pub fn grow_pipe(fd: &impl std::os::fd::AsFd) {
 
 /// Default size of a batch buffer.
 pub const DEFAULT_BUFFER: usize = 256 * 1024;
+
+/// Below this size a regular file is scanned on one thread
+/// ([`Source::small_file_buffer`]).
+pub const SMALL_FILE: u64 = 1024 * 1024;
 /// Default longest line kept whole; longer lines are handed out in pieces.
 pub const DEFAULT_MAX_LINE: usize = 4 * 1024 * 1024;
 /// The smallest line limit: pieces must be larger than the overlap the

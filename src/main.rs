@@ -32,6 +32,14 @@ fn main() -> ExitCode {
         }
     }
     let mut config = Config::new(args, &env);
+    if let Some(asked) = config.threads_capped_from.filter(|_| !config.quiet) {
+        let _ = writeln!(
+            io::stderr().lock(),
+            "wscode-annotate: note: -j {asked} is more than {} threads per CPU; using {}",
+            wscode_annotate::cli::MAX_THREADS_PER_CPU,
+            config.threads
+        );
+    }
     // Generated from the clap definition, so they never miss a flag.
     match &config.command {
         Command::Completions(shell) => {

@@ -41,6 +41,8 @@ pub struct Printer<W: Write> {
     color: bool,
     only_matching: bool,
     source: String,
+    /// Another input follows this one: its last line is ended.
+    more_follow: bool,
     scratch: Vec<u8>,
     /// Bytes the parts not yet joined may still hold in memory, shared by
     /// the parts; a part gives its bytes back when it is joined or dropped.
@@ -109,15 +111,19 @@ impl<W: Write> Printer<W> {
             color,
             only_matching,
             source: "-".to_string(),
+            more_follow: false,
             scratch: Vec::with_capacity(1024),
             part_budget: Arc::new(AtomicUsize::new(PART_BUDGET)),
         }
     }
 
-    /// Names the input the next lines come from (`-` for stdin).
-    pub fn set_source(&mut self, name: &str) {
+    /// Names the input the next lines come from (`-` for stdin), and says
+    /// whether another input follows it: text output then ends the input's
+    /// last line if it has no newline ([`crate::annotate::ADDED_NEWLINE`]).
+    pub fn set_source(&mut self, name: &str, more_follow: bool) {
         self.source.clear();
         self.source.push_str(name);
+        self.more_follow = more_follow;
     }
 
     /// The writer back (tests read what was printed).
@@ -139,7 +145,7 @@ impl<W: Output> Fork for Printer<W> {
             held: 0,
         };
         let mut p = Printer::new(out, self.format, self.color, self.only_matching);
-        p.set_source(&self.source);
+        p.set_source(&self.source, self.more_follow);
         p
     }
 
@@ -171,6 +177,10 @@ impl<W: Output> Sink for Printer<W> {
         matches!(self.format, Format::Json | Format::Github)
     }
 
+    fn ends_last_line(&self) -> bool {
+        self.more_follow && self.wants_passthrough()
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
@@ -190,8 +200,12 @@ impl<W: Output> Sink for Printer<W> {
                 }
                 self.scratch.clear();
                 self.scratch.extend_from_slice(line.text);
-                render(findings, self.color, &mut self.scratch);
+                let added = self.ends_last_line() && !line.ending.ends_with(b"\n");
+                render(findings, self.color, added, &mut self.scratch);
                 self.scratch.extend_from_slice(line.ending);
+                if added {
+                    self.scratch.push(b'\n');
+                }
                 if self.only_matching && line.ending.is_empty() {
                     self.scratch.push(b'\n');
                 }

@@ -139,7 +139,7 @@ fn annotate_all<W: Output>(
     let mut outcome = Outcome::default();
     for (index, source) in config.inputs.iter().enumerate() {
         let name = source.name();
-        sink.0.set_source(&name);
+        sink.0.set_source(&name, index + 1 < config.inputs.len());
         sink.1.start_input(index as u32, &name);
         // A long line is noted as soon as it is seen: a live stream may
         // never end.
@@ -358,7 +358,12 @@ fn stream_source<S: Fork>(
     // pipe then gets one scanning thread fewer (on 2 CPUs, `cat big.log |`
     // is annotated faster on one thread than on two; a summary, which
     // writes nothing until the end, is not).
-    let threads = if !ctx.threads_chosen && sink.wants_passthrough() && source.is_pipe() {
+    let small = source.small_file_buffer();
+    let threads = if small.is_some() {
+        // One batch or a few: workers would cost more than they save, and
+        // many small inputs are scanned side by side by the summary's pool.
+        1
+    } else if !ctx.threads_chosen && sink.wants_passthrough() && source.is_pipe() {
         (ctx.threads - 1).max(1)
     } else {
         ctx.threads
@@ -369,7 +374,8 @@ fn stream_source<S: Fork>(
         let batches = BatchReader::with_limits(reader, PARALLEL_BUFFER, ctx.max_line);
         scan_threaded(batches, extractor, filter, sink, threads, on_long_line)
     } else {
-        let batches = BatchReader::with_limits(reader, DEFAULT_BUFFER, ctx.max_line);
+        let buffer = small.unwrap_or(DEFAULT_BUFFER);
+        let batches = BatchReader::with_limits(reader, buffer, ctx.max_line);
         scan_here(batches, extractor, filter, sink, on_long_line)
     };
     scanned.map_err(|failure| match failure {

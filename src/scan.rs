@@ -38,6 +38,12 @@ pub trait Sink {
     fn passthrough(&mut self, bytes: &[u8]) -> io::Result<()>;
     /// A line with findings (possibly none, for a line that needs the marker).
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()>;
+    /// Annotate mode, when another input follows: the input's last line, if
+    /// it has no newline, is handed to [`Sink::matched`] whatever it holds,
+    /// for the sink to end it.
+    fn ends_last_line(&self) -> bool {
+        false
+    }
     /// The end of a batch: push what was written to the output.
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
@@ -113,6 +119,10 @@ impl<A: Sink, B: Sink> Sink for Tee<A, B> {
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()> {
         self.0.matched(line, findings)?;
         self.1.matched(line, findings)
+    }
+
+    fn ends_last_line(&self) -> bool {
+        self.0.ends_last_line()
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -333,6 +343,24 @@ impl<'a> Scanner<'a> {
             }
             at = end;
         }
+        if passthrough && done < chunk.len() && !chunk.ends_with(b"\n") && sink.ends_last_line() {
+            // The input's last line, without a newline, and another input
+            // follows: the sink ends it.
+            let start = memrchr(b'\n', &chunk[done..]).map_or(done, |p| done + p + 1);
+            sink.passthrough(&chunk[done..start])?;
+            if numbers {
+                self.lines += count_lines(&chunk[counted..start]) + 1;
+                counted = chunk.len();
+            }
+            let (text, ending) = split_ending(&chunk[start..]);
+            let line = Line {
+                number: self.lines,
+                text,
+                ending,
+            };
+            sink.matched(&line, &[])?;
+            done = chunk.len();
+        }
         if passthrough {
             sink.passthrough(&chunk[done..])?;
         }
@@ -447,7 +475,9 @@ impl<'a> Scanner<'a> {
         // Whether the whole line would lose text to the strip pattern cannot
         // be told from its last piece: a line that ends like an annotation
         // (in `⟫`) gets the marker, which stripping removes exactly.
-        let marker = sink.wants_passthrough() && ends_like_annotation(&self.carry);
+        let marker = sink.wants_passthrough()
+            && (ends_like_annotation(&self.carry)
+                || !tail.ends_with(b"\n") && sink.ends_last_line());
         self.carry.clear();
         if pending.is_empty() && !marker {
             if sink.wants_passthrough() {

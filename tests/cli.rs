@@ -418,6 +418,66 @@ fn the_readme_sed_command_strips_annotations_exactly() {
     }
 }
 
+#[test]
+fn the_readme_perl_command_strips_several_inputs_exactly() {
+    // A rotated set cut off by a crash: files without a final newline,
+    // one ending in a lone CR, one empty, one whose last line has a code.
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8]); 9] = [
+        (
+            "a.log",
+            b"opened\nwebsocket: close 1006 (abnormal closure): unexpected EOF",
+        ),
+        ("b.log", b""),
+        ("c.log", b"plain line, cut\r"),
+        ("d.log", "tail ⟪ws z ⏎⟫".as_bytes()),
+        ("d2.log", " ⟪ws 1000 x⟫".as_bytes()),
+        ("d3.log", b"\r"),
+        ("d4.log", "close 1000 ⟪ws y".as_bytes()),
+        ("d5.log", "⟫".as_bytes()),
+        ("e.log", b"websocket: close 1001 (going away)\nend"),
+    ];
+    let mut args = Vec::new();
+    let mut input = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        args.push(path.to_str().unwrap().to_string());
+        input.extend_from_slice(bytes);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&args, b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = out.text();
+    // No input's line runs into the next input's first line.
+    assert!(text.contains("unexpected EOF ⟪ws 1006 "), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("websocket: close 1001")),
+        "{text}"
+    );
+    assert!(
+        !text.ends_with('\n'),
+        "the last input's missing newline stays missing"
+    );
+    assert_eq!(strip(&out.stdout), input);
+    let readme = std::fs::read_to_string(fixture("../README.md")).unwrap();
+    assert!(
+        readme.contains(README_STRIP_PERL),
+        "the README shows this perl program"
+    );
+    if !std::path::Path::new("/usr/bin/perl").exists() {
+        eprintln!("perl not found; skipping the perl round trip (the regex round trip ran)");
+        return;
+    }
+    let mut cmd = std::process::Command::new("/usr/bin/perl");
+    cmd.args(["-pe", README_STRIP_PERL]);
+    let stripped = util::run_command(cmd, &out.stdout);
+    assert_eq!(stripped.stdout, input, "perl");
+}
+
+/// The README's perl program for output of several inputs.
+const README_STRIP_PERL: &str = r"s/ ⟪ws[^⟪⟫]*⏎⟫(\r?)\n\z/$1/ or s/ ⟪ws[^⟪⟫]*⟫(\r?)$/$1/";
+
 fn which_sed() -> Result<std::path::PathBuf, ()> {
     ["/usr/bin/sed", "/bin/sed"]
         .iter()

@@ -213,6 +213,40 @@ fn annotate_threaded(input: &[u8], format: Format, buffer: usize, threads: usize
     out
 }
 
+/// Annotates several inputs one after another through one printer, as the
+/// binary does, each on `threads` workers.
+fn annotate_inputs(inputs: &[Vec<u8>], step: usize, threads: usize) -> Vec<u8> {
+    let mut printer = Printer::new(Vec::new(), Format::Text, false, false);
+    for (i, input) in inputs.iter().enumerate() {
+        printer.set_source(&format!("in{i}.log"), i + 1 < inputs.len());
+        let batcher = BatchReader::with_limits(Trickle::new(input, step), 64 * 1024, 1 << 20);
+        scan_on(batcher, &mut printer, threads);
+    }
+    printer.into_inner()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn stripping_gives_back_several_inputs(
+        inputs in proptest::collection::vec(log_bytes(), 1..5),
+        step in 1usize..4096,
+        threads in 1usize..3,
+    ) {
+        let out = annotate_inputs(&inputs, step, threads);
+        prop_assert_eq!(strip(&out), inputs.concat());
+        // Each input's last line is ended when another input follows, as
+        // grep and rg do: no line of one input runs into the next.
+        let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+        let ended = inputs[..inputs.len() - 1]
+            .iter()
+            .filter(|i| !i.is_empty() && !i.ends_with(b"\n"))
+            .count();
+        prop_assert_eq!(lines(&out), lines(&inputs.concat()) + ended);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 

@@ -92,11 +92,17 @@ pub fn run_command(mut cmd: Command, stdin: &[u8]) -> Output {
     }
 }
 
-/// The strip pattern from the README, applied line by line.
+/// The strip patterns from the README, line by line: an annotation ending
+/// in `⏎⟫` goes with the newline the tool added, others alone.
 pub fn strip(output: &[u8]) -> Vec<u8> {
+    let join = regex::bytes::Regex::new(r" ⟪ws[^⟪⟫]*⏎⟫(\r?)\n\z").unwrap();
     let re = regex::bytes::Regex::new(r" ⟪ws[^⟪⟫]*⟫(\r?)$").unwrap();
     let mut back = Vec::new();
     for line in output.split_inclusive(|&b| b == b'\n') {
+        if join.is_match(line) {
+            back.extend_from_slice(&join.replace(line, &b"$1"[..]));
+            continue;
+        }
         let (text, lf) = match line.strip_suffix(b"\n") {
             Some(t) => (t, &b"\n"[..]),
             None => (line, &b""[..]),
