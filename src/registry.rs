@@ -12,7 +12,7 @@
 //! [`aliases`] and [`known_codes`] see them, so annotate mode, the summary and
 //! `lookup` all agree without a registry being threaded through every call.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -490,17 +490,23 @@ impl Installed {
         // A table alias replaces a built-in alias of the same name (the user
         // said what the name means in their logs); a later table's alias
         // replaces an earlier one's.
-        let mut table_aliases: Vec<Alias> = Vec::new();
+        // Linear in the aliases: a name defined again moves to the end, as
+        // if the earlier definition were removed (its slot is emptied).
+        let mut slots: Vec<Option<Alias>> = Vec::new();
+        let mut slot_of: HashMap<&str, usize> = HashMap::new();
         for tc in &by_code {
             for &name in tc.aliases {
-                table_aliases.retain(|a| a.name != name);
-                table_aliases.push(Alias {
+                if let Some(old) = slot_of.insert(name, slots.len()) {
+                    slots[old] = None;
+                }
+                slots.push(Some(Alias {
                     code: tc.code,
                     library: tc.table,
                     name,
-                });
+                }));
             }
         }
+        let table_aliases: Vec<Alias> = slots.into_iter().flatten().collect();
         let taken: HashSet<&str> = table_aliases.iter().map(|a| a.name).collect();
         let mut aliases: Vec<Alias> = ALIASES
             .iter()

@@ -485,3 +485,36 @@ fn which_sed() -> Result<std::path::PathBuf, ()> {
         .find(|p| p.exists())
         .ok_or(())
 }
+
+#[test]
+fn many_small_inputs_give_the_same_output_on_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        let body = format!(
+            "2026-11-24T03:12:{:02}Z conn c-{i} opened on :4000\n2026-11-24T03:12:{:02}Z websocket: close 100{} (abnormal closure)\n",
+            i % 60,
+            i % 60,
+            i % 10
+        );
+        std::fs::write(dir.path().join(format!("case-{i:03}.log")), body).unwrap();
+    }
+    let d = dir.path().to_str().unwrap();
+    for mode in [&[][..], &["-s", "--format", "json"][..]] {
+        let args = |j: &'static str| [mode, &["-r", "-j", j, d][..]].concat();
+        let one = run(&args("1"), b"");
+        assert_eq!(one.code, 0, "{}", one.stderr);
+        assert!(one.stderr.is_empty(), "{}", one.stderr);
+        // Far more threads than CPUs: bounded, with a note, same output.
+        let many = run(&args("5000"), b"");
+        assert_eq!(many.code, 0, "{}", many.stderr);
+        assert_eq!(many.stdout, one.stdout, "-j 5000 changed the output");
+        assert!(
+            many.stderr
+                .contains("-j 5000 is more than 4 threads per CPU; using "),
+            "{}",
+            many.stderr
+        );
+        let quiet = run(&[&args("5000")[..], &["-q"][..]].concat(), b"");
+        assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    }
+}

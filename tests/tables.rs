@@ -472,3 +472,51 @@ fn missing_files_and_unknown_names_are_errors() {
         out.stderr
     );
 }
+
+/// A table near the size cap with 100,000 aliases loads, and the last
+/// definition of a name wins. Loading was quadratic in aliases (100,000
+/// took minutes); the bound here is a hang guard far above the time it
+/// takes now (well under a second in release), not a benchmark.
+#[test]
+fn a_table_with_a_hundred_thousand_aliases_loads_at_once() {
+    let mut toml = String::from("name = \"big\"\nsource = \"generated\"\n");
+    let mut next = 0;
+    for code in 4000..4100 {
+        let names: Vec<String> = (0..1000)
+            .map(|i| {
+                next += 1;
+                // The last code's last names repeat names of the first code.
+                if code == 4099 && i >= 990 {
+                    format!("\"A{:06}\"", i - 990)
+                } else {
+                    format!("\"A{next:06}\"")
+                }
+            })
+            .collect();
+        toml.push_str(&format!(
+            "[[codes]]\ncode = {code}\nname = \"N{code}\"\ncategory = \"policy\"\nmeaning = \"m\"\nrecovery = \"r\"\nreconnect = \"after-reauth\"\naliases = [{}]\n",
+            names.join(",")
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.toml");
+    std::fs::write(&path, toml).unwrap();
+    let started = std::time::Instant::now();
+    let out = run(
+        &["--codes", path.to_str().unwrap(), "--format", "json"],
+        b"ws closed: A000002\nws closed: A000500\n",
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let codes: Vec<u64> = out
+        .json()
+        .iter()
+        .map(|o| o["code"].as_u64().unwrap())
+        .collect();
+    // A000002 was redefined by 4099; A000500 is still 4000's.
+    assert_eq!(codes, [4099, 4000], "{}", out.text());
+}
