@@ -13,8 +13,24 @@ use wscode_annotate::walk::{self, Walked};
 use wscode_annotate::{lookup, report, tables, Error};
 
 fn main() -> ExitCode {
+    if stdout_was_closed() {
+        let _ = writeln!(
+            io::stderr().lock(),
+            "wscode-annotate: standard output is closed; nothing can be written"
+        );
+        return ExitCode::from(2);
+    }
     let args = match Args::try_parse() {
         Ok(args) => args,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: a write error is an error here too.
+            let mut out = io::stdout().lock();
+            let text = e.render().ansi().to_string();
+            return out
+                .write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_or_else(output_failed, |()| ExitCode::SUCCESS);
+        }
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
@@ -43,10 +59,13 @@ fn main() -> ExitCode {
     // Generated from the clap definition, so they never miss a flag.
     match &config.command {
         Command::Completions(shell) => {
-            let mut out = BufWriter::new(io::stdout().lock());
-            clap_complete::generate(*shell, &mut Args::command(), "wscode-annotate", &mut out);
+            // Generated into memory: clap_complete panics on a write error.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Args::command(), "wscode-annotate", &mut script);
+            let mut out = io::stdout().lock();
             return out
-                .flush()
+                .write_all(&script)
+                .and_then(|()| out.flush())
                 .map_or_else(output_failed, |()| ExitCode::SUCCESS);
         }
         Command::Man(subcommand) => {
@@ -160,6 +179,24 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// True when the tool was started with standard output closed
+/// (`wscode-annotate app.log >&-`). The Rust runtime then opens /dev/null
+/// read-write in its place, so everything written would be lost silently;
+/// a shell's `>/dev/null` opens it write-only.
+fn stdout_was_closed() -> bool {
+    use rustix::fs::{fstat, major, minor, FileType, OFlags};
+    let out = io::stdout();
+    let Ok(stat) = fstat(&out) else {
+        return true;
+    };
+    let null = FileType::from_raw_mode(stat.st_mode) == FileType::CharacterDevice
+        && major(stat.st_rdev) == 1
+        && minor(stat.st_rdev) == 3;
+    let read_write =
+        rustix::fs::fcntl_getfl(&out).is_ok_and(|flags| flags & OFlags::ACCMODE == OFlags::RDWR);
+    null && read_write
 }
 
 /// Standard output without its line buffer, which would copy every byte

@@ -518,3 +518,74 @@ fn many_small_inputs_give_the_same_output_on_any_thread_count() {
         assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
     }
 }
+
+/// Output that cannot be written is status 2 with a message, in every mode
+/// (completions used to panic); a closed pipe is status 0, quietly.
+#[test]
+fn write_errors_are_reported_in_every_mode() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full; skipping");
+        return;
+    }
+    let sample = fixture("sample.log");
+    let sample = sample.to_str().unwrap();
+    let modes: [&[&str]; 7] = [
+        &[sample],
+        &["-s", sample],
+        &["completions", "zsh"],
+        &["man"],
+        &["--help"],
+        &["--version"],
+        &["lookup", "1006"],
+    ];
+    for args in modes {
+        let out = command(args)
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?} into /dev/full: {stderr}"
+        );
+        assert!(stderr.contains("No space left"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        // A reader that goes away after one line.
+        let mut child = command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?} into a closed pipe: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+    // Started with standard output closed: nothing can come out; say so.
+    let mut cmd = std::process::Command::new("/bin/sh");
+    cmd.args([
+        "-c",
+        "exec \"$0\" \"$1\" >&-",
+        util::bin().to_str().unwrap(),
+        sample,
+    ]);
+    let out = util::run_command(cmd, b"");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("standard output is closed"),
+        "{}",
+        out.stderr
+    );
+}
