@@ -14,10 +14,7 @@ use wscode_annotate::{lookup, report, tables, Error};
 
 fn main() -> ExitCode {
     if stdout_was_closed() {
-        let _ = writeln!(
-            io::stderr().lock(),
-            "wscode-annotate: standard output is closed; nothing can be written"
-        );
+        say("standard output is closed; nothing can be written");
         return ExitCode::from(2);
     }
     let args = match Args::try_parse() {
@@ -42,19 +39,18 @@ fn main() -> ExitCode {
         match ConfigFile::load(&env.config_location) {
             Ok(file) => env.config = file,
             Err(e) => {
-                let _ = writeln!(io::stderr().lock(), "wscode-annotate: {e}");
+                say(&e);
                 return ExitCode::from(2);
             }
         }
     }
     let mut config = Config::new(args, &env);
     if let Some(asked) = config.threads_capped_from.filter(|_| !config.quiet) {
-        let _ = writeln!(
-            io::stderr().lock(),
-            "wscode-annotate: note: -j {asked} is more than {} threads per CPU; using {}",
+        say(format_args!(
+            "note: -j {asked} is more than {} threads per CPU; using {}",
             wscode_annotate::cli::MAX_THREADS_PER_CPU,
             config.threads
-        );
+        ));
     }
     // Generated from the clap definition, so they never miss a flag.
     match &config.command {
@@ -93,7 +89,7 @@ fn main() -> ExitCode {
         Command::Lookup(options) => match lookup::run(options, out) {
             Ok(outcome) => {
                 if let Some(note) = outcome.note.as_ref().filter(|_| !config.quiet) {
-                    let _ = writeln!(io::stderr().lock(), "wscode-annotate: {note}");
+                    say(note);
                 }
                 ExitCode::from(outcome.exit_code())
             }
@@ -119,10 +115,9 @@ fn main() -> ExitCode {
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
         Command::Annotate => {
             if let Some(name) = misplaced_subcommand(&config) {
-                let _ = writeln!(
-                    io::stderr().lock(),
-                    "wscode-annotate: {name}: no such file; to run the {name} subcommand, put it first and its flags after it, e.g. wscode-annotate {name} --codes graphql-ws"
-                );
+                say(format_args!(
+"{name}: no such file; to run the {name} subcommand, put it first and its flags after it, e.g. wscode-annotate {name} --codes graphql-ws"
+                ));
                 return ExitCode::from(2);
             }
             drop(out);
@@ -138,7 +133,7 @@ fn main() -> ExitCode {
                     }
                     skipped @ Walked::Skipped { .. } => {
                         if !quiet {
-                            let _ = writeln!(io::stderr().lock(), "wscode-annotate: {skipped}");
+                            say(&skipped);
                         }
                     }
                 });
@@ -157,14 +152,13 @@ fn main() -> ExitCode {
             match result {
                 Ok(outcome) => {
                     for trip in &outcome.trips {
-                        let _ = writeln!(
-                            io::stderr().lock(),
-                            "wscode-annotate: --fail-on {}: {} line{} matched (limit {})",
+                        say(format_args!(
+                            "--fail-on {}: {} line{} matched (limit {})",
                             trip.rule,
                             trip.lines,
                             if trip.lines == 1 { "" } else { "s" },
                             trip.limit
-                        );
+                        ));
                     }
                     match written {
                         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => output_failed(e),
@@ -253,5 +247,13 @@ fn output_failed(e: io::Error) -> ExitCode {
 
 /// One line on stderr, prefixed with the tool's name; a closed stderr is ignored.
 fn message(e: &Error) {
-    let _ = writeln!(io::stderr().lock(), "wscode-annotate: {e}");
+    say(e);
+}
+
+/// Writes `what` on stderr as one line after the tool's name, its control
+/// characters escaped (a file name may hold a newline or ESC).
+fn say(what: impl std::fmt::Display) {
+    let text = what.to_string();
+    let text = wscode_annotate::error::escape_message(&text);
+    let _ = writeln!(io::stderr().lock(), "wscode-annotate: {text}");
 }

@@ -657,8 +657,7 @@ fn label(s: &str) -> String {
 fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| {
-            let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-            if c.is_control() || bidi || c == '\u{2028}' || c == '\u{2029}' {
+            if crate::error::unsafe_on_terminal(c) {
                 '?'
             } else {
                 c

@@ -601,23 +601,10 @@ impl<'de, const MAX: usize> Deserialize<'de> for Text<MAX> {
     }
 }
 
-/// Characters a table's text may not hold: controls (C0, DEL, C1: terminal
-/// escape sequences start with them), the annotation's brackets, line
-/// separators, and the invisible bidirectional controls that reorder what a
-/// terminal shows.
+/// Characters a table's text may not hold: those that act on a terminal
+/// ([`crate::error::unsafe_on_terminal`]) and the annotation's brackets.
 fn unsafe_in_text(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '⟪' | '⟫'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{061c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-        )
+    crate::error::unsafe_on_terminal(c) || matches!(c, '⟪' | '⟫')
 }
 
 /// A table's name: lower-case letters, digits and `-`, for `--codes NAME`.

@@ -589,3 +589,25 @@ fn write_errors_are_reported_in_every_mode() {
         out.stderr
     );
 }
+
+/// A file name with a newline or ESC never splits a message or acts on
+/// the terminal: every message on stderr is one line, escaped.
+#[test]
+fn messages_escape_control_characters_in_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("gone\u{1b}[2J\nsecond.log");
+    let good = dir.path().join("ok.log");
+    std::fs::write(&good, "websocket: close 1006 (abnormal closure)\n").unwrap();
+    let out = run(&[missing.to_str().unwrap(), good.to_str().unwrap()], b"");
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 1, "{:?}", out.stderr);
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("gone\\u{1b}[2J\\nsecond.log: No such file"),
+        "{:?}",
+        out.stderr
+    );
+    // The other input is still processed.
+    assert!(out.text().contains("⟪ws 1006"));
+}
