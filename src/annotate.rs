@@ -95,14 +95,68 @@ pub fn strip(output: &[u8]) -> Vec<u8> {
     back
 }
 
+/// How a finding is described, chosen once for every output format (the
+/// annotation, JSON, GitHub commands and the summary).
+#[derive(Clone, Copy, Debug)]
+pub struct Described {
+    /// The registered name, or the range's name.
+    pub name: &'static str,
+    /// The category it is reported under.
+    pub category: Category,
+    /// What happened.
+    pub meaning: &'static str,
+    /// What to do.
+    pub recovery: &'static str,
+    /// The first thing to check, in a few words.
+    pub hint: &'static str,
+    /// Whether and how to reconnect.
+    pub reconnect: Reconnect,
+    /// Whether the code can be sent in a Close frame, as this line used it.
+    pub on_wire: bool,
+}
+
+/// What every output says of a code the line says was rejected on the wire
+/// (`invalid status code 1005`): the sender broke the protocol, whatever the
+/// code's registered meaning.
+const REJECTED_MEANING: &str = "The line says a Close frame arrived with a code that must not be sent on the wire (reserved, local-only such as 1005/1006/1015, or out of range), so the receiver failed the connection, usually with 1002. The sender, or a proxy between, is buggy; the code's registered meaning does not apply.";
+const REJECTED_RECOVERY: &str = "Fix the sender so it sends a valid code (1000 for a normal close, 4000-4999 for its own), or none at all; check proxies that rewrite Close frames. Reconnecting gets the same result until then.";
+const REJECTED_HINT: &str = "not allowed on the wire; the sender is buggy";
+
+/// The description of `code`, rejected on the wire or not.
+pub fn describe_code(code: u32, rejected: bool) -> Described {
+    let d = describe(code);
+    if rejected {
+        Described {
+            name: d.entry.name,
+            category: Category::Invalid,
+            meaning: REJECTED_MEANING,
+            recovery: REJECTED_RECOVERY,
+            hint: REJECTED_HINT,
+            reconnect: Reconnect::AfterFix,
+            on_wire: false,
+        }
+    } else {
+        Described {
+            name: d.entry.name,
+            category: d.entry.category,
+            meaning: d.entry.meaning,
+            recovery: d.entry.recovery,
+            hint: d.entry.hint,
+            reconnect: d.entry.reconnect,
+            on_wire: d.entry.on_wire,
+        }
+    }
+}
+
+/// [`describe_code`] for a finding.
+pub fn describe_finding(finding: &Finding) -> Described {
+    describe_code(finding.code, finding.rejected)
+}
+
 /// The category a finding is reported under: a code the line says was
 /// rejected on the wire is `invalid`, whatever its registered category.
 pub fn category_of(finding: &Finding) -> Category {
-    if finding.rejected {
-        Category::Invalid
-    } else {
-        describe(finding.code).entry.category
-    }
+    describe_finding(finding).category
 }
 
 /// ANSI colour per category, for terminals.
@@ -137,17 +191,9 @@ pub fn render(findings: &[Finding], color: bool, added_newline: bool, out: &mut 
     paint(out, DIM, OPEN);
     for (i, f) in findings.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b" " } else { b" | " });
-        let d = describe(f.code);
-        let category = category_of(f);
-        let (hint, reconnect) = if f.rejected {
-            (
-                "not allowed on the wire; the sender is buggy",
-                Reconnect::AfterFix,
-            )
-        } else {
-            (d.entry.hint, d.entry.reconnect)
-        };
-        let head = format!("{} {}", f.code, d.entry.name);
+        let d = describe_finding(f);
+        let (category, hint, reconnect) = (d.category, d.hint, d.reconnect);
+        let head = format!("{} {}", f.code, d.name);
         paint(out, color_of(category), &head);
         out.extend_from_slice(" · ".as_bytes());
         paint(out, color_of(category), category.as_str());

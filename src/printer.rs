@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::annotate::{category_of, render};
+use crate::annotate::{describe_finding, render};
 use crate::extract::Finding;
 use crate::input::Batch;
 use crate::output::{InputRange, Output, Segments};
@@ -276,7 +276,7 @@ pub struct Record<'a> {
 impl<'a> Record<'a> {
     /// The record for `finding` on `line` of `source`.
     pub fn new(source: &'a str, line: &Line<'a>, finding: &Finding) -> Self {
-        let d = describe(finding.code);
+        let d = describe_finding(finding);
         let reason = finding
             .reason
             .clone()
@@ -286,18 +286,14 @@ impl<'a> Record<'a> {
             source,
             line_number: line.number,
             code: finding.code,
-            name: d.entry.name,
-            category: category_of(finding),
-            range: d.range,
-            meaning: d.entry.meaning,
-            recovery: d.entry.recovery,
-            hint: d.entry.hint,
-            reconnect: if finding.rejected {
-                Reconnect::AfterFix
-            } else {
-                d.entry.reconnect
-            },
-            on_wire: d.entry.on_wire && !finding.rejected,
+            name: d.name,
+            category: d.category,
+            range: describe(finding.code).range,
+            meaning: d.meaning,
+            recovery: d.recovery,
+            hint: d.hint,
+            reconnect: d.reconnect,
+            on_wire: d.on_wire,
             rejected: finding.rejected,
             reason,
             rule: finding.basis.to_string(),
@@ -311,13 +307,13 @@ impl<'a> Record<'a> {
 /// The level follows the category: failures and bugs are errors, policy,
 /// transient and application codes warnings, clean closes notices.
 fn github_command(source: &str, line: &Line<'_>, finding: &Finding, out: &mut Vec<u8>) {
-    let category = category_of(finding);
+    let d = describe_finding(finding);
+    let category = d.category;
     let level = match category {
         Category::Error | Category::Protocol | Category::Invalid => "error",
         Category::Normal => "notice",
         _ => "warning",
     };
-    let d = describe(finding.code);
     let mut props = Vec::new();
     if source != "-" {
         props.push(format!("file={}", escape_property(source)));
@@ -325,20 +321,12 @@ fn github_command(source: &str, line: &Line<'_>, finding: &Finding, out: &mut Ve
     }
     props.push(format!(
         "title={}",
-        escape_property(&format!(
-            "WebSocket close {} {}",
-            finding.code, d.entry.name
-        ))
+        escape_property(&format!("WebSocket close {} {}", finding.code, d.name))
     ));
-    let reconnect = if finding.rejected {
-        Reconnect::AfterFix
-    } else {
-        d.entry.reconnect
-    };
     let message = format!(
         "{category}: {}; {}. {}",
-        d.entry.hint,
-        reconnect.advice(),
+        d.hint,
+        d.reconnect.advice(),
         String::from_utf8_lossy(line.text)
     );
     out.extend_from_slice(

@@ -229,11 +229,7 @@ fn categories(summary: &Summary) -> Vec<(Category, u64)> {
 }
 
 fn category_of_key(key: CodeKey) -> Category {
-    if key.rejected {
-        Category::Invalid
-    } else {
-        describe(key.code).entry.category
-    }
+    crate::annotate::describe_code(key.code, key.rejected).category
 }
 
 /// Codes, most frequent first (ties: by number).

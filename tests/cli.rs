@@ -611,3 +611,28 @@ fn messages_escape_control_characters_in_names() {
     // The other input is still processed.
     assert!(out.text().contains("⟪ws 1006"));
 }
+
+/// A code the line says was rejected is described the same way in every
+/// output: invalid, the sender is buggy; never "usually clean".
+#[test]
+fn a_rejected_code_is_described_alike_in_every_format() {
+    let line = b"Error: invalid status code 1005\n";
+    let text = run(&[], line).text();
+    let json = run(&["--format", "json"], line).json();
+    let github = run(&["--format", "github"], line).text();
+    let hint = json[0]["hint"].as_str().unwrap().to_string();
+    assert_eq!(json[0]["category"], "invalid");
+    assert_eq!(json[0]["reconnect"], "after-fix");
+    assert!(hint.contains("sender is buggy"), "{hint}");
+    assert!(!json[0]["meaning"]
+        .as_str()
+        .unwrap()
+        .contains("Usually a clean close"));
+    assert!(text.contains(&format!("· invalid · {hint} ·")), "{text}");
+    assert!(
+        github.starts_with("::error ") && github.contains(&format!("invalid: {hint};")),
+        "{github}"
+    );
+    let summary = run(&["-s", "--format", "json"], line).text();
+    assert!(summary.contains("\"invalid\""), "{summary}");
+}
