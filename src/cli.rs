@@ -78,15 +78,19 @@ Exit status:
   0  all inputs were read (close codes found or not; also when the output
      pipe closes early, e.g. `| head`)
   1  a --fail-on rule tripped
-  2  an input could not be read (the others were still processed), or the
-     command line, a code table or the configuration file was wrong";
+  2  an input could not be read (the others were still processed), the
+     output could not be written, or the command line, a code table or
+     the configuration file was wrong
+130  interrupted; with --summary, the first Ctrl-C prints the summary of
+     what was read";
 
 /// Finds WebSocket close codes in logs and says what they mean and what to do.
 ///
 /// Every input line is written out exactly as it was; a line that carries a
 /// close code gets ` ⟪ws CODE NAME · CATEGORY · HINT · RECONNECT⟫` appended
 /// before its line ending. Strip annotations with
-/// sed -E 's/ ⟪ws[^⟪⟫]*⟫(\r?)$/\1/' to get the input back byte for byte.
+/// sed -E 's/ ⟪ws[^⟪⟫]*⟫(\r?)$/\1/' to get the input back byte for byte
+/// (several inputs: see the README).
 #[derive(Debug, Parser)]
 #[command(
     name = "wscode-annotate",

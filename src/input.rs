@@ -100,6 +100,9 @@ impl Source {
                 }),
             Source::Stdin => {
                 grow_pipe(&io::stdin());
+                if crate::interrupt::installed() {
+                    return Ok(Box::new(Prefetch::spawn_interruptible(io::stdin())));
+                }
                 Ok(Box::new(io::stdin()))
             }
             Source::File(path) => {
@@ -291,6 +294,11 @@ impl<R: Read> BatchReader<R> {
     /// One read into the free end of the buffer. An error after some bytes
     /// waits, so those bytes are handed out first.
     fn fill(&mut self) -> io::Result<()> {
+        if crate::interrupt::requested() {
+            // Ctrl-C during a summary: the input ends here.
+            self.eof = true;
+            return Ok(());
+        }
         loop {
             match self.reader.read(&mut self.buf[self.filled..]) {
                 Ok(0) => {
@@ -368,8 +376,21 @@ pub const PREFETCH_BLOCKS: usize = 4;
 
 impl Prefetch {
     /// Starts reading `reader` on a new thread.
-    pub fn spawn<R: Read + Send + 'static>(mut reader: R) -> Prefetch {
+    pub fn spawn<R: Read + Send + 'static>(reader: R) -> Prefetch {
+        Self::spawn_with(reader, false)
+    }
+
+    /// [`Prefetch::spawn`], ending at the first SIGINT even while the
+    /// reader waits ([`crate::interrupt`]).
+    pub fn spawn_interruptible<R: Read + Send + 'static>(reader: R) -> Prefetch {
+        Self::spawn_with(reader, true)
+    }
+
+    fn spawn_with<R: Read + Send + 'static>(mut reader: R, interruptible: bool) -> Prefetch {
         let (tx, rx) = sync_channel(PREFETCH_BLOCKS);
+        if interruptible {
+            crate::interrupt::wake_on_interrupt(tx.clone());
+        }
         std::thread::spawn(move || loop {
             let mut block = vec![0; PREFETCH_BLOCK];
             let result = match reader.read(&mut block) {
@@ -403,8 +424,11 @@ impl Read for Prefetch {
         let mut copied = 0;
         while copied < out.len() && !self.done {
             if self.at == self.block.len() {
-                // Wait only when nothing has been copied yet.
-                let next = if copied == 0 {
+                // Wait only when nothing has been copied yet; after Ctrl-C,
+                // not at all.
+                let next = if crate::interrupt::requested() {
+                    None
+                } else if copied == 0 {
                     self.queue.recv().ok()
                 } else {
                     match self.queue.try_recv() {

@@ -45,6 +45,7 @@ pub mod extract;
 pub mod filter;
 pub mod gate;
 pub mod input;
+pub mod interrupt;
 pub mod lookup;
 pub mod output;
 pub mod printer;

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use wscode_annotate::cli::{Args, Command, Config, Environment};
+use wscode_annotate::cli::{Args, Command, Config, Environment, Mode};
 use wscode_annotate::config::ConfigFile;
 use wscode_annotate::input::Source;
 use wscode_annotate::output::ThreadedWriter;
@@ -147,6 +147,10 @@ fn main() -> ExitCode {
                     message(e);
                 }
             };
+            // Ctrl-C during a summary prints what was read, then exits 130.
+            if config.mode == Mode::Summary {
+                wscode_annotate::interrupt::install();
+            }
             let result = wscode_annotate::run(&config, &mut threaded, &mut report);
             let written = threaded.finish();
             match result {
@@ -162,6 +166,7 @@ fn main() -> ExitCode {
                     }
                     match written {
                         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => output_failed(e),
+                        _ if wscode_annotate::interrupt::requested() => ExitCode::from(130),
                         _ if walk_failed => ExitCode::from(2),
                         _ => ExitCode::from(outcome.exit_code()),
                     }

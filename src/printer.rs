@@ -281,7 +281,7 @@ impl<'a> Record<'a> {
             .reason
             .clone()
             .filter(|r| r.end <= line.text.len())
-            .map(|r| String::from_utf8_lossy(&line.text[r]));
+            .map(|r| crate::extract::reason_text(line.text, r));
         Record {
             source,
             line_number: line.number,

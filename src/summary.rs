@@ -444,7 +444,7 @@ impl Sink for Summary {
             stats.last_time = max_opt(stats.last_time, time);
             match &f.reason {
                 Some(r) if r.end <= line.text.len() => {
-                    let text = String::from_utf8_lossy(&line.text[r.clone()]);
+                    let text = crate::extract::reason_text(line.text, r.clone());
                     let text = truncate(&text, MAX_REASON_LEN);
                     if stats.reasons.len() < MAX_REASONS || stats.reasons.contains_key(text) {
                         *stats.reasons.entry(text.to_string()).or_default() += 1;

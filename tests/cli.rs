@@ -636,3 +636,51 @@ fn a_rejected_code_is_described_alike_in_every_format() {
     let summary = run(&["-s", "--format", "json"], line).text();
     assert!(summary.contains("\"invalid\""), "{summary}");
 }
+
+/// Ctrl-C on a summary of a stream that never ends (`kubectl logs -f |
+/// wscode-annotate -s`): the summary of what was read, then status 130.
+#[test]
+fn ctrl_c_on_a_streaming_summary_prints_what_was_read() {
+    for format in ["text", "json"] {
+        let mut child = command(&["-s", "--format", format])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(b"websocket: close 1006 (abnormal closure): unexpected EOF\nws closed close_code=4001\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        // The stream stays open; give the tool time to read what came.
+        std::thread::sleep(Duration::from_millis(500));
+        let killed = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let started = Instant::now();
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "it did not stop"
+        );
+        drop(stdin);
+        assert_eq!(status.code(), Some(130), "{format}: {out}");
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&out).expect("a whole JSON summary");
+            assert_eq!(v["codes"].as_array().unwrap().len(), 2, "{out}");
+        } else {
+            assert!(out.contains("Scanned 2 lines"), "{out}");
+            assert!(out.contains("1006"), "{out}");
+        }
+    }
+}

@@ -304,3 +304,38 @@ fn merge_combines_json_summaries_from_separate_runs() {
     );
     assert!(prom.text().contains("wscode_annotate_scanned_lines 70"));
 }
+
+/// A reason ends where the JSON or logfmt value holding it ends, with its
+/// escapes decoded: one reason, not one per connection id after it.
+#[test]
+fn reasons_end_with_the_value_that_holds_them() {
+    let mut input = String::new();
+    for i in 0..40 {
+        input.push_str(&format!(
+            "{{\"level\":\"warn\",\"error\":\"websocket: close 1006 (abnormal closure): unexpected EOF\",\"conn\":\"c-{i}\"}}\n"
+        ));
+        input.push_str(&format!(
+            "level=warn error=\"websocket: close 1006 (abnormal closure): unexpected EOF\" conn=c-{i}\n"
+        ));
+    }
+    input.push_str("{\"msg\":\"ws closed\",\"code\":4001,\"reason\":\"token \\\"t-9\\\" expired\",\"pod\":\"gw-1\"}\n");
+    let out = run(&["-s", "--format", "json"], input.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.text()).unwrap();
+    let codes = v["codes"].as_array().unwrap();
+    let reasons = |code: u64| {
+        codes.iter().find(|c| c["code"] == code).unwrap()["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["reason"].as_str().unwrap().to_string(),
+                    r["count"].as_u64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(reasons(1006), [("unexpected EOF".to_string(), 80)]);
+    assert_eq!(reasons(4001), [("token \"t-9\" expired".to_string(), 1)]);
+}

@@ -13,6 +13,7 @@
 //! when it is a port, a duration, a size or a count. Numbers outside
 //! 1000-4999 are only reported when the line itself says they are close codes.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -933,8 +934,87 @@ fn parse_py_bytes(text: &[u8]) -> Option<u32> {
     Some(u32::from(u16::from_be_bytes(bytes)))
 }
 
-/// A reason worth reporting: trimmed, not empty, not `null`/`None`.
+/// Where the double-quoted value holding `at` opens, if `at` is inside one
+/// (a JSON string, a logfmt `key="…"`): quotes are counted from the line's
+/// start, skipping backslash escapes inside strings.
+fn quoted_value_at(line: &[u8], at: usize) -> Option<usize> {
+    let mut open = None;
+    let mut i = 0;
+    while i < at.min(line.len()) {
+        match (line[i], open) {
+            (b'\\', Some(_)) => i += 1,
+            (b'"', None) => open = Some(i),
+            (b'"', Some(_)) => open = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    open
+}
+
+/// The end of the double-quoted value that opens at `open`: its closing
+/// quote, or the line's end.
+fn quoted_value_end(line: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while i < line.len() {
+        match line[i] {
+            b'\\' => i += 1,
+            b'"' => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    line.len()
+}
+
+/// A reason's text as a person reads it: lossily UTF-8, and inside a
+/// quoted JSON or logfmt value with its escapes decoded (`\"`, `\\`, `\n`,
+/// `\u00e9`).
+pub fn reason_text(line: &[u8], r: Range<usize>) -> Cow<'_, str> {
+    let raw = String::from_utf8_lossy(&line[r.clone()]);
+    if !raw.contains('\\') || quoted_value_at(line, r.start).is_none() {
+        return raw;
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('u') => {
+                let hex: String = chars.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(d) if hex.len() == 4 => {
+                        out.push(d);
+                        chars.nth(3);
+                    }
+                    _ => out.push_str("\\u"),
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A reason worth reporting: inside the quoted value that holds it (a
+/// format's reason runs to the end of the line, which in
+/// `{"error":"websocket: close 1006 …: unexpected EOF","conn":"c-1"}` is
+/// past the value), trimmed, not empty, not `null`/`None`.
 fn trim_reason(line: &[u8], r: Range<usize>) -> Option<Range<usize>> {
+    let r = match quoted_value_at(line, r.start) {
+        Some(open) => r.start..r.end.min(quoted_value_end(line, open)),
+        None => r,
+    };
+    if r.is_empty() {
+        return None;
+    }
     let text = &line[r.clone()];
     let lead = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
     let trail = text[lead..]
