@@ -491,6 +491,8 @@ pub struct Config {
     pub only_matching: bool,
     /// Which codes are reported.
     pub filter: Filter,
+    /// The filter's categories come from the configuration file.
+    pub categories_from_file: bool,
     /// Extra formats: the configuration file's, then `--pattern`'s.
     pub patterns: Vec<String>,
     /// Worker threads; 1 scans on the calling thread only.
@@ -601,6 +603,8 @@ impl Config {
         };
         let mut patterns = file.map(|f| f.pattern.clone()).unwrap_or_default();
         patterns.extend(args.pattern);
+        let categories_from_file =
+            args.category.is_empty() && file.is_some_and(|f| !f.category.is_empty());
         let categories = if args.category.is_empty() {
             file.map(|f| f.category.clone()).unwrap_or_default()
         } else {
@@ -621,6 +625,7 @@ impl Config {
                 categories,
                 codes: args.code,
             },
+            categories_from_file,
             patterns,
             threads: chosen_threads.unwrap_or(env.cpus).clamp(1, max_threads),
             threads_chosen: chosen_threads.is_some(),

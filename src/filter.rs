@@ -22,6 +22,22 @@ impl Filter {
             && (self.codes.is_empty() || self.codes.iter().any(|r| r.contains(&finding.code)))
     }
 
+    /// Whether some code the filter reports counts for `rule`: when none
+    /// does, the rule can never trip.
+    pub fn passes_some(&self, rule: &crate::gate::Rule) -> bool {
+        if self.categories.is_empty() && self.codes.is_empty() {
+            return true;
+        }
+        (0..=65535u32).any(|code| {
+            [false, true].into_iter().any(|rejected| {
+                let category = crate::annotate::describe_code(code, rejected).category;
+                rule.matches(code, category)
+                    && (self.categories.is_empty() || self.categories.contains(&category))
+                    && (self.codes.is_empty() || self.codes.iter().any(|r| r.contains(&code)))
+            })
+        })
+    }
+
     /// Drops the findings that are not reported.
     pub fn retain(&self, findings: &mut Vec<Finding>) {
         if !self.categories.is_empty() || !self.codes.is_empty() {

@@ -25,7 +25,9 @@ use serde::Serialize;
 
 use crate::annotate::color_of;
 use crate::printer::Format;
-use crate::registry::{self, library_name, Category, CodeRange, Description, Reconnect, LOG_TEXTS};
+use crate::registry::{
+    self, edit_distance, library_name, Category, CodeRange, Description, Reconnect, LOG_TEXTS,
+};
 use crate::tables::{self, Table};
 
 /// What `lookup` was asked, resolved by [`crate::cli::Config`].
@@ -925,21 +927,6 @@ fn closest_names(squashed: &str) -> Vec<String> {
         .take(3)
         .map(|(_, n, c)| format!("{n} ({c})"))
         .collect()
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 // ---------------------------------------------------------------------------

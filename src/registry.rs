@@ -98,6 +98,37 @@ impl fmt::Display for Category {
     }
 }
 
+/// `unknown category 'errror' (did you mean 'error'? expected one of: …)`:
+/// the suggestion when one name is at most two edits away.
+fn unknown_value(kind: &str, given: &str, names: &[&str]) -> String {
+    let wanted = given.trim().to_ascii_lowercase();
+    let near = names
+        .iter()
+        .map(|n| (edit_distance(&wanted, n), *n))
+        .filter(|(d, _)| *d <= 2)
+        .min();
+    let hint = near.map_or(String::new(), |(_, n)| format!("did you mean '{n}'? "));
+    format!(
+        "unknown {kind} '{given}' ({hint}expected one of: {})",
+        names.join(", ")
+    )
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 impl FromStr for Category {
     type Err = String;
 
@@ -108,10 +139,7 @@ impl FromStr for Category {
             .find(|c| c.as_str() == wanted)
             .ok_or_else(|| {
                 let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-                format!(
-                    "unknown category '{s}' (expected one of: {})",
-                    names.join(", ")
-                )
+                unknown_value("category", s, &names)
             })
     }
 }
@@ -236,10 +264,7 @@ impl FromStr for Reconnect {
             .find(|r| r.as_str() == wanted)
             .ok_or_else(|| {
                 let names: Vec<&str> = Reconnect::ALL.iter().map(|r| r.as_str()).collect();
-                format!(
-                    "unknown reconnect policy '{s}' (expected one of: {})",
-                    names.join(", ")
-                )
+                unknown_value("reconnect policy", s, &names)
             })
     }
 }

@@ -369,6 +369,9 @@ impl Report {
     }
 }
 
+/// The widest the summary's name column grows (longer names are cut).
+const MAX_NAME_COLUMN: usize = 36;
+
 const BAR: &str = "████████████████████████████████████████";
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -392,19 +395,18 @@ fn write_text(summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result
     let events = summary.events();
     writeln!(
         out,
-        "{} {} lines ({}) in {} input{}; {} with close codes ({:.2}%), {} close events",
+        "{} {} ({}) in {}; {} with close codes ({:.2}%), {}",
         bold("Scanned"),
-        group(lines),
+        counted(lines, "line"),
         human_bytes(summary.bytes()),
-        summary.inputs.len(),
-        if summary.inputs.len() == 1 { "" } else { "s" },
+        counted(summary.inputs.len() as u64, "input"),
         group(with),
         if lines == 0 {
             0.0
         } else {
             with as f64 * 100.0 / lines as f64
         },
-        group(events),
+        counted(events, "close event"),
     )?;
     if let Some((first, last)) = summary.time_span() {
         writeln!(
@@ -426,39 +428,60 @@ fn write_text(summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result
         let bar: String = BAR.chars().take(width.max(1)).collect();
         writeln!(
             out,
-            "  {:<12} {:>10} {:>6.1}%  {}",
-            paint(*category, category.as_str()),
+            "  {} {:>10} {:>6.1}%  {}",
+            // Padded before it is painted: escapes take no columns.
+            paint(*category, &format!("{:<12}", category.as_str())),
             group(*n),
             *n as f64 * 100.0 / events as f64,
             paint(*category, &bar),
         )?;
     }
     writeln!(out, "\n{}", bold("By code"))?;
-    writeln!(
-        out,
-        "  {:<5} {:<28} {:<12} {:>10} {:>6}  first → last line",
-        "code", "name", "category", "count", "share"
-    )?;
-    for (key, s) in codes_by_count(summary) {
-        let category = category_of_key(key);
+    let rows = codes_by_count(summary);
+    let name_of = |key: CodeKey| {
         let name = describe(key.code).entry.name;
-        let name = if key.rejected {
+        if key.rejected {
             format!("{name} (rejected)")
         } else {
             name.to_string()
+        }
+    };
+    // The name column is as wide as the longest name, within bounds.
+    let name_width = rows
+        .iter()
+        .map(|(key, _)| name_of(*key).chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, MAX_NAME_COLUMN);
+    writeln!(
+        out,
+        "  {:<5} {:<name_width$} {:<12} {:>10} {:>6}  first → last line",
+        "code", "name", "category", "count", "share"
+    )?;
+    for (key, s) in rows {
+        let category = category_of_key(key);
+        let name = truncate_chars(&name_of(key), name_width);
+        let name_pad = name_width.saturating_sub(name.chars().count());
+        // A path once when first and last are in the same input.
+        let last = if s.first.input == s.last.input {
+            s.last.line.to_string()
+        } else {
+            format!(
+                "{}:{}",
+                sanitize(summary.input_name(s.last.input)),
+                s.last.line
+            )
         };
         writeln!(
             out,
-            "  {:<5} {:<28} {:<12} {:>10} {:>5.1}%  {}:{} → {}:{}",
+            "  {:<5} {name}{:name_pad$} {} {:>10} {:>5.1}%  {}:{} → {last}",
             key.code,
-            truncate_chars(&name, 28),
-            paint(category, category.as_str()),
+            "",
+            paint(category, &format!("{:<12}", category.as_str())),
             group(s.count),
             s.count as f64 * 100.0 / events as f64,
             sanitize(summary.input_name(s.first.input)),
             s.first.line,
-            sanitize(summary.input_name(s.last.input)),
-            s.last.line,
         )?;
         let reasons = s.top_reasons();
         if !reasons.is_empty() {
@@ -573,6 +596,16 @@ fn write_timeline(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         .filter(|c| c.1 > 0)
         .collect();
     busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Only buckets that stand out are named: none when the busiest ties
+    // with the fourth, or holds a single event.
+    if busiest.first().is_none_or(|b| b.1 < 2)
+        || busiest
+            .get(3)
+            .is_some_and(|fourth| fourth.1 == busiest[0].1)
+    {
+        return Ok(());
+    }
+    busiest.retain(|b| b.1 > 1);
     let top: Vec<String> = busiest
         .iter()
         .take(3)
@@ -673,6 +706,11 @@ fn truncate_chars(s: &str, max: usize) -> String {
 }
 
 /// 1234567 → "1,234,567".
+/// `1 line`, `2 lines`, `20,000 inputs`.
+fn counted(n: u64, noun: &str) -> String {
+    format!("{} {noun}{}", group(n), if n == 1 { "" } else { "s" })
+}
+
 fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);

@@ -80,6 +80,18 @@ pub fn run<W: Output>(
             "--format github prints one command per line with a close code; use it without --summary".into(),
         ));
     }
+    if let Some(gate) = &config.gate {
+        if let Some(dead) = gate.rules.iter().find(|r| !config.filter.passes_some(r)) {
+            let from = if config.categories_from_file {
+                "the configuration file's `category`"
+            } else {
+                "--category/--code"
+            };
+            return Err(Error::Usage(format!(
+                "--fail-on {dead} can never trip: {from} reports no code it counts (the gate sees only reported codes); widen the filter, or run with --no-config"
+            )));
+        }
+    }
     let extractor = Arc::new(Extractor::new(&config.patterns)?);
     // The summary splits files between the threads of a pool; streams
     // (and annotate mode) use workers of their own.

@@ -684,3 +684,42 @@ fn ctrl_c_on_a_streaming_summary_prints_what_was_read() {
         }
     }
 }
+
+/// A gate that a category or code filter makes blind (here from the
+/// configuration file) is a usage error, not a silent pass.
+#[test]
+fn a_filter_that_blinds_the_gate_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "category = [\"policy\"]\n").unwrap();
+    let sample = fixture("sample.log");
+    let sample = sample.to_str().unwrap();
+    let mut cmd = command(&["-s", "--fail-on", "error", sample]);
+    cmd.env("WSCODE_CONFIG", &config);
+    let out = util::run_command(cmd, b"");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--fail-on error can never trip"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("configuration file"), "{}", out.stderr);
+    // Without the file the same gate trips; with a filter it can see, too.
+    let mut cmd = command(&["--no-config", "-s", "--fail-on", "error", sample]);
+    cmd.env("WSCODE_CONFIG", &config);
+    assert_eq!(util::run_command(cmd, b"").code, 1);
+    let out = run(
+        &[
+            "-s",
+            "--category",
+            "error,policy",
+            "--fail-on",
+            "error",
+            sample,
+        ],
+        b"",
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let out = run(&["--code", "1006", "--fail-on", "4000-4999", sample], b"");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}

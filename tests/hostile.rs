@@ -865,7 +865,7 @@ fn more_than_a_thousand_file_arguments() {
     assert_eq!(m.json.len(), 110);
     assert_eq!(m.summary["inputs"].as_array().unwrap().len(), 1100);
     assert!(
-        m.summary_text.contains("in 1100 inputs"),
+        m.summary_text.contains("in 1,100 inputs"),
         "{}",
         m.summary_text
     );

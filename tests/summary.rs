@@ -339,3 +339,42 @@ fn reasons_end_with_the_value_that_holds_them() {
     assert_eq!(reasons(1006), [("unexpected EOF".to_string(), 80)]);
     assert_eq!(reasons(4001), [("token \"t-9\" expired".to_string(), 1)]);
 }
+
+/// The README's sample summary is what the tool prints.
+#[test]
+fn the_readme_sample_summary_is_real() {
+    let readme = std::fs::read_to_string(fixture("../README.md")).unwrap();
+    let marker = "$ wscode-annotate --summary fixtures/sample.log\n";
+    let at = readme.find(marker).expect("the README shows a summary") + marker.len();
+    let shown = &readme[at..at + readme[at..].find("```").unwrap()];
+    let sample = fixture("sample.log");
+    let out = run(
+        &["--summary", "--color", "never", sample.to_str().unwrap()],
+        b"",
+    );
+    // The README names the fixture by its relative path.
+    let real = out
+        .text()
+        .replace(sample.to_str().unwrap(), "fixtures/sample.log");
+    assert_eq!(shown, real);
+}
+
+/// Colour does not move columns: padding is counted without escapes.
+#[test]
+fn colour_keeps_the_columns() {
+    let sample = fixture("sample.log");
+    let plain = run(
+        &["--summary", "--color", "never", sample.to_str().unwrap()],
+        b"",
+    )
+    .text();
+    let painted = run(
+        &["--summary", "--color", "always", sample.to_str().unwrap()],
+        b"",
+    )
+    .text();
+    let unpainted = regex::Regex::new("\x1b\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(&painted, "");
+    assert_eq!(unpainted, plain);
+}
