@@ -85,6 +85,17 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// A note, not an error: the input is not what its name says (empty
+    /// though compressed, compressed twice, compressed on stdin without
+    /// `-z`); it is read as it is.
+    #[error("{}: {what}", .path.display())]
+    Looks {
+        /// The path as given, or `-` for stdin.
+        path: PathBuf,
+        /// What the input looks like and what was done.
+        what: String,
+    },
+
     /// A note, not an error (the exit status does not change): a line was
     /// longer than the limit, so it came in pieces. Said once per input.
     #[error("{}: line {line} is longer than {}; it is {}", .path.display(), human_size(*.limit), if *.passed_through { "passed through in pieces and scanned in windows" } else { "scanned in windows" })]
@@ -116,9 +127,10 @@ fn human_size(n: usize) -> String {
 }
 
 impl Error {
-    /// True for notes that do not make the run fail ([`Error::LongLine`]).
+    /// True for notes that do not make the run fail ([`Error::LongLine`],
+    /// [`Error::Looks`]).
     pub fn is_note(&self) -> bool {
-        matches!(self, Error::LongLine { .. })
+        matches!(self, Error::LongLine { .. } | Error::Looks { .. })
     }
 }
 

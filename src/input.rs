@@ -92,6 +92,77 @@ impl Source {
     /// [`Source::open`], and with `search_zip` (`-z`) stdin too is
     /// decompressed when its first bytes are a compression format's.
     pub fn open_with(&self, search_zip: bool) -> Result<Box<dyn Read + Send>, Error> {
+        self.open_noting(search_zip, &mut |_| {})
+    }
+
+    /// [`Source::open_with`], telling `note` when the input is not what its
+    /// name says ([`Error::Looks`]): an empty compressed file is read as
+    /// empty; bytes still compressed after decompressing, or compressed on
+    /// stdin without `-z`, are read as they are.
+    pub fn open_noting(
+        &self,
+        search_zip: bool,
+        note: &mut dyn FnMut(Error),
+    ) -> Result<Box<dyn Read + Send>, Error> {
+        let looks = |what: String| Error::Looks {
+            path: match self {
+                Source::Stdin => "-".into(),
+                Source::File(p) => p.clone(),
+            },
+            what,
+        };
+        let input_error = |source: io::Error| Error::Input {
+            path: match self {
+                Source::Stdin => "-".into(),
+                Source::File(p) => p.clone(),
+            },
+            source,
+        };
+        match self {
+            Source::Stdin if !search_zip => {
+                let (found, reader) = crate::decompress::sniff(io::stdin()).map_err(input_error)?;
+                if let Some(format) = found {
+                    note(looks(format!(
+                        "looks {}-compressed; read as it is (decompress standard input with -z)",
+                        format.name()
+                    )));
+                }
+                grow_pipe(&io::stdin());
+                if crate::interrupt::installed() {
+                    return Ok(Box::new(Prefetch::spawn_interruptible(reader)));
+                }
+                Ok(Box::new(reader))
+            }
+            Source::File(path) => {
+                let hint = crate::decompress::Compression::from_extension(path);
+                if let (Some(format), Ok(meta)) = (hint, std::fs::metadata(path)) {
+                    if meta.is_file() && meta.len() == 0 {
+                        note(looks(format!(
+                            "empty, though named as {}-compressed; read as empty",
+                            format.name()
+                        )));
+                        return Ok(Box::new(io::empty()));
+                    }
+                }
+                let reader = self.open_plain(search_zip)?;
+                // Named as compressed, so decompressed: is it still?
+                if hint.is_none() {
+                    return Ok(reader);
+                }
+                let (again, reader) = crate::decompress::sniff(reader).map_err(input_error)?;
+                if let Some(format) = again {
+                    note(looks(format!(
+                        "still {}-compressed after decompressing (compressed twice?); read as it is",
+                        format.name()
+                    )));
+                }
+                Ok(Box::new(reader))
+            }
+            Source::Stdin => self.open_plain(search_zip),
+        }
+    }
+
+    fn open_plain(&self, search_zip: bool) -> Result<Box<dyn Read + Send>, Error> {
         match self {
             Source::Stdin if search_zip => crate::decompress::decompressed(io::stdin(), None)
                 .map_err(|source| Error::Input {

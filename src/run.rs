@@ -153,12 +153,7 @@ fn annotate_all<W: Output>(
         let name = source.name();
         sink.0.set_source(&name, index + 1 < config.inputs.len());
         sink.1.start_input(index as u32, &name);
-        // A long line is noted as soon as it is seen: a live stream may
-        // never end.
-        let passed_through = sink.0.wants_passthrough();
-        let mut note = |line| {
-            report(&long_line_note(source, line, ctx.max_line, passed_through));
-        };
+        let mut note = |e: Error| report(&e);
         let result = match &ctx.gate {
             Some(_) => stream_source(source, ctx, &mut sink, &mut note),
             None => stream_source(source, ctx, &mut sink.0, &mut note),
@@ -196,7 +191,7 @@ fn summarize_all<W: Write>(
     // Inputs are summarised in parallel (each large file also in chunks);
     // errors are reported afterwards, in input order.
     let summarize = |(index, source): (usize, &Source)| summarize_source(index as u32, source, ctx);
-    let results: Vec<Result<(Summary, Option<u64>), Error>> = match ctx.pool {
+    let results: Vec<Result<(Summary, Option<u64>, Vec<Error>), Error>> = match ctx.pool {
         Some(pool) => pool.install(|| {
             config
                 .inputs
@@ -211,7 +206,10 @@ fn summarize_all<W: Write>(
     let mut total = Summary::default();
     for (index, (result, source)) in results.into_iter().zip(&config.inputs).enumerate() {
         match result {
-            Ok((summary, long_line)) => {
+            Ok((summary, long_line, notes)) => {
+                for note in &notes {
+                    report(note);
+                }
                 if let Some(line) = long_line {
                     report(&long_line_note(source, line, ctx.max_line, false));
                 }
@@ -259,7 +257,7 @@ fn summarize_source(
     index: u32,
     source: &Source,
     ctx: &Context<'_>,
-) -> Result<(Summary, Option<u64>), Error> {
+) -> Result<(Summary, Option<u64>, Vec<Error>), Error> {
     let name = source.name();
     let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
     if let (Source::File(path), Some(pool)) = (source, ctx.pool) {
@@ -312,14 +310,21 @@ fn summarize_source(
                     part.add_scanned(scanned.lines, scanned.bytes);
                     summary += part;
                 }
-                return Ok((summary, long_line));
+                return Ok((summary, long_line, Vec::new()));
             }
         }
     }
-    match stream_source(source, ctx, &mut summary, &mut |_| {}) {
+    let mut notes = Vec::new();
+    let mut note = |e: Error| {
+        // The long line is noted from the result, with the others, in order.
+        if !matches!(e, Error::LongLine { .. }) {
+            notes.push(e);
+        }
+    };
+    match stream_source(source, ctx, &mut summary, &mut note) {
         Ok(scanned) => {
             summary.add_scanned(scanned.lines, scanned.bytes);
-            Ok((summary, scanned.first_long_line))
+            Ok((summary, scanned.first_long_line, notes))
         }
         Err(Failure::Input(e)) => Err(e),
         Err(Failure::Output(e)) => Err(Error::Output(e)),
@@ -361,9 +366,14 @@ fn stream_source<S: Fork>(
     source: &Source,
     ctx: &Context<'_>,
     sink: &mut S,
-    on_long_line: &mut dyn FnMut(u64),
+    on_note: &mut dyn FnMut(Error),
 ) -> Result<Scanned, Failure> {
-    let reader = source.open_with(ctx.search_zip).map_err(Failure::Input)?;
+    let passed_through = sink.wants_passthrough();
+    let reader = source
+        .open_noting(ctx.search_zip, &mut *on_note)
+        .map_err(Failure::Input)?;
+    // A long line is noted as soon as it is seen: a live stream may never end.
+    let mut long_line = |line| on_note(long_line_note(source, line, ctx.max_line, passed_through));
     let (extractor, filter) = (ctx.extractor, ctx.filter);
     // When every byte goes out again, the process writing the pipe in, the
     // output thread and the reader downstream all need CPU: by default a
@@ -384,11 +394,11 @@ fn stream_source<S: Fork>(
     // their output in order; `-j1` keeps the whole scan on one thread.
     let scanned = if threads > 1 {
         let batches = BatchReader::with_limits(reader, PARALLEL_BUFFER, ctx.max_line);
-        scan_threaded(batches, extractor, filter, sink, threads, on_long_line)
+        scan_threaded(batches, extractor, filter, sink, threads, &mut long_line)
     } else {
         let buffer = small.unwrap_or(DEFAULT_BUFFER);
         let batches = BatchReader::with_limits(reader, buffer, ctx.max_line);
-        scan_here(batches, extractor, filter, sink, on_long_line)
+        scan_here(batches, extractor, filter, sink, &mut long_line)
     };
     scanned.map_err(|failure| match failure {
         ScanError::Read(e) => {

@@ -723,3 +723,57 @@ fn a_filter_that_blinds_the_gate_is_an_error() {
     let out = run(&["--code", "1006", "--fail-on", "4000-4999", sample], b"");
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
+
+/// Compressed input that is not what it says is read as it is, with a
+/// note; an empty rotated `.gz` is an empty input, not a failed run.
+#[test]
+fn compressed_input_that_is_not_what_it_says_gets_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = b"websocket: close 1006 (abnormal closure)\n";
+    let gz = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let twice = dir.path().join("twice.log.gz");
+    std::fs::write(&twice, gz(&gz(line))).unwrap();
+    let empty = dir.path().join("app.log.3.gz");
+    std::fs::write(&empty, b"").unwrap();
+    let good = dir.path().join("app.log.2.gz");
+    std::fs::write(&good, gz(line)).unwrap();
+    let paths = [&twice, &empty, &good].map(|p| p.to_str().unwrap().to_string());
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    for mode in [&[][..], &["-s"][..]] {
+        let out = run(&[mode, &args[..]].concat(), b"");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("twice.log.gz: still gzip-compressed after decompressing"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("app.log.3.gz: empty, though named as gzip-compressed"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.lines().count(), 2, "{}", out.stderr);
+    }
+    // Gzip on stdin without -z: read as it is, with the way to decompress it.
+    let out = run(&[], &gz(line));
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.contains(
+            "-: looks gzip-compressed; read as it is (decompress standard input with -z)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["-z"], &gz(line));
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(out.text().contains("⟪ws 1006"));
+    // -q silences the notes.
+    let out = run(&[&["-q"][..], &args[..]].concat(), b"");
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}

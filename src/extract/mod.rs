@@ -938,9 +938,16 @@ fn parse_py_bytes(text: &[u8]) -> Option<u32> {
 /// (a JSON string, a logfmt `key="…"`): quotes are counted from the line's
 /// start, skipping backslash escapes inside strings.
 fn quoted_value_at(line: &[u8], at: usize) -> Option<usize> {
+    // Counting quotes costs the line up to `at` for each finding: bounded,
+    // so a huge line with thousands of codes stays linear. A JSON log line
+    // is far shorter; past the bound a reason runs as its format says.
+    let at = at.min(line.len());
+    if at > QUOTED_VALUE_SCAN || memchr::memchr(b'"', &line[..at]).is_none() {
+        return None;
+    }
     let mut open = None;
     let mut i = 0;
-    while i < at.min(line.len()) {
+    while i < at {
         match (line[i], open) {
             (b'\\', Some(_)) => i += 1,
             (b'"', None) => open = Some(i),
@@ -951,6 +958,9 @@ fn quoted_value_at(line: &[u8], at: usize) -> Option<usize> {
     }
     open
 }
+
+/// How far into a line [`quoted_value_at`] counts quotes.
+const QUOTED_VALUE_SCAN: usize = 16 * 1024;
 
 /// The end of the double-quoted value that opens at `open`: its closing
 /// quote, or the line's end.
