@@ -191,7 +191,7 @@ fn summarize_all<W: Write>(
     // Inputs are summarised in parallel (each large file also in chunks);
     // errors are reported afterwards, in input order.
     let summarize = |(index, source): (usize, &Source)| summarize_source(index as u32, source, ctx);
-    let results: Vec<Result<(Summary, Option<u64>, Vec<Error>), Error>> = match ctx.pool {
+    let results: Vec<Result<Summarized, Error>> = match ctx.pool {
         Some(pool) => pool.install(|| {
             config
                 .inputs
@@ -234,6 +234,10 @@ fn summarize_all<W: Write>(
     Ok(outcome)
 }
 
+/// One input summarised: the summary, the number of its first line longer
+/// than the limit, and the notes on it (said in input order).
+type Summarized = (Summary, Option<u64>, Vec<Error>);
+
 /// Below this size a file is not worth splitting into chunks.
 const CHUNK_MIN: u64 = 4 * 1024 * 1024;
 
@@ -257,7 +261,7 @@ fn summarize_source(
     index: u32,
     source: &Source,
     ctx: &Context<'_>,
-) -> Result<(Summary, Option<u64>, Vec<Error>), Error> {
+) -> Result<Summarized, Error> {
     let name = source.name();
     let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
     if let (Source::File(path), Some(pool)) = (source, ctx.pool) {
