@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         say("standard output is closed; nothing can be written");
         return ExitCode::from(2);
     }
-    let args = match Args::try_parse() {
+    let args = match Args::try_parse().map(subcommand_first) {
         Ok(args) => args,
         Err(e) if !e.use_stderr() => {
             // --help and --version: a write error is an error here too.
@@ -210,6 +210,30 @@ fn raw_stdout() -> Box<dyn Write + Send> {
         }
         Err(_) => Box::new(io::stdout()),
     }
+}
+
+/// `wscode-annotate --no-config lookup 1006` parses as annotating files
+/// named `lookup` and `1006` (a subcommand is only recognised first). When
+/// no such file exists and the flags given before it are the subcommand's
+/// too, read the command line with the subcommand first, as the user meant.
+fn subcommand_first(args: Args) -> Args {
+    let Some(first) = args.files.first().filter(|_| args.command.is_none()) else {
+        return args;
+    };
+    let names = Args::command();
+    let is_subcommand = names
+        .get_subcommands()
+        .any(|s| first.as_os_str() == s.get_name());
+    if !is_subcommand || first.exists() {
+        return args;
+    }
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let Some(at) = argv.iter().skip(1).position(|a| a == first.as_os_str()) else {
+        return args;
+    };
+    let name = argv.remove(at + 1);
+    argv.insert(1, name);
+    Args::try_parse_from(argv).unwrap_or(args)
 }
 
 /// `wscode-annotate --codes X lookup 4401` parses as annotating a file named

@@ -257,11 +257,7 @@ fn long_line_note(source: &Source, line: u64, limit: usize, passed_through: bool
 /// Summarises one input: a large regular file in line-aligned chunks on all
 /// threads, anything else as a stream. Also gives the number of the first
 /// line longer than the limit, if any.
-fn summarize_source(
-    index: u32,
-    source: &Source,
-    ctx: &Context<'_>,
-) -> Result<Summarized, Error> {
+fn summarize_source(index: u32, source: &Source, ctx: &Context<'_>) -> Result<Summarized, Error> {
     let name = source.name();
     let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
     if let (Source::File(path), Some(pool)) = (source, ctx.pool) {

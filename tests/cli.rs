@@ -777,3 +777,27 @@ fn compressed_input_that_is_not_what_it_says_gets_a_note() {
     let out = run(&[&["-q"][..], &args[..]].concat(), b"");
     assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
+
+/// Flags before a subcommand (`--no-config lookup 1006`, what a broken
+/// configuration file's advice leads to) run the subcommand, as meant.
+#[test]
+fn flags_before_a_subcommand_still_run_it() {
+    let out = run(&["--no-config", "lookup", "1006"], b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.text().starts_with("1006  Abnormal Closure"),
+        "{}",
+        out.text()
+    );
+    let out = run(&["--codes", "graphql-ws", "lookup", "4401"], b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.text().contains("Unauthorized"), "{}", out.text());
+    // Flags the subcommand does not take: the message says where they go.
+    let out = run(&["--summary", "lookup", "1006"], b"");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("put it first and its flags after it"),
+        "{}",
+        out.stderr
+    );
+}
