@@ -378,3 +378,18 @@ fn colour_keeps_the_columns() {
         .replace_all(&painted, "");
     assert_eq!(unpainted, plain);
 }
+
+/// Go's standard log, pino's epoch milliseconds: first and last times and
+/// a timeline, not blanks.
+#[test]
+fn go_log_and_pino_times_are_read() {
+    let input = "2026/11/24 03:12:04 read: websocket: close 1006 (abnormal closure): unexpected EOF\n\
+                 {\"level\":40,\"time\":1795489984123,\"msg\":\"ws closed\",\"code\":1001,\"reason\":\"going away\"}\n";
+    let out = run(&["-s", "--format", "json"], input.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.text()).unwrap();
+    let codes = v["codes"].as_array().unwrap();
+    let time = |code: u64| codes.iter().find(|c| c["code"] == code).unwrap()["first_time"].clone();
+    assert_eq!(time(1006), "2026-11-24T03:12:04Z");
+    assert_eq!(time(1001), "2026-11-24T03:13:04Z");
+}
