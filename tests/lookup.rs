@@ -386,8 +386,12 @@ fn subcommands_and_files_share_the_command_line() {
     let out = run(&[log.to_str().unwrap()], b"");
     assert_eq!(out.code, 0);
     assert!(out.text().contains("⟪ws 1006 Abnormal Closure"));
-    // Flags before the subcommand make it a file name: say how to write it.
+    // Flags before the subcommand that it takes too: it runs, as meant.
     let out = run(&["--codes", "graphql-ws", "lookup", "4401"], b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.text().contains("Unauthorized"), "{}", out.text());
+    // Flags it does not take make it a file name: say how to write it.
+    let out = run(&["-o", "lookup", "4401"], b"");
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("put it first"), "{}", out.stderr);
     // Help works for the subcommand.
