@@ -1416,7 +1416,7 @@ pub fn list_tables<W: Write>(opts: &TablesOptions, mut out: W) -> io::Result<()>
             &mut buf,
         );
         buf.extend_from_slice(
-            b"\nLoad one with --codes NAME (e.g. wscode-annotate lookup --codes graphql-ws 4401),\nor a service's own table with --codes FILE; * marks the tables loaded now.\n",
+            b"\nLoad one with --codes NAME (e.g. wscode-annotate lookup --codes graphql-ws 4401)\nor a service's own table with --codes FILE; * marks the tables loaded now.\n",
         );
     }
     out.write_all(&buf)?;

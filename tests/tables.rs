@@ -520,3 +520,19 @@ fn a_table_with_a_hundred_thousand_aliases_loads_at_once() {
     // A000002 was redefined by 4099; A000500 is still 4000's.
     assert_eq!(codes, [4099, 4000], "{}", out.text());
 }
+
+/// `tables` fits an 80-column terminal, footer included.
+#[test]
+fn the_table_list_fits_80_columns() {
+    let mut cmd = command(&["tables"]);
+    cmd.env("COLUMNS", "80");
+    let out = run_command(cmd, b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in out.text().lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+}
