@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use regex::bytes::Regex;
 
 use crate::extract::Finding;
-use crate::registry::{describe, Category, Reconnect};
+use crate::registry::{describe, Category, Entry, Reconnect};
 
 /// Opens every annotation.
 pub const OPEN: &str = " ⟪ws";
@@ -95,26 +95,6 @@ pub fn strip(output: &[u8]) -> Vec<u8> {
     back
 }
 
-/// How a finding is described, chosen once for every output format (the
-/// annotation, JSON, GitHub commands and the summary).
-#[derive(Clone, Copy, Debug)]
-pub struct Described {
-    /// The registered name, or the range's name.
-    pub name: &'static str,
-    /// The category it is reported under.
-    pub category: Category,
-    /// What happened.
-    pub meaning: &'static str,
-    /// What to do.
-    pub recovery: &'static str,
-    /// The first thing to check, in a few words.
-    pub hint: &'static str,
-    /// Whether and how to reconnect.
-    pub reconnect: Reconnect,
-    /// Whether the code can be sent in a Close frame, as this line used it.
-    pub on_wire: bool,
-}
-
 /// What every output says of a code the line says was rejected on the wire
 /// (`invalid status code 1005`): the sender broke the protocol, whatever the
 /// code's registered meaning.
@@ -122,34 +102,24 @@ const REJECTED_MEANING: &str = "The line says a Close frame arrived with a code 
 const REJECTED_RECOVERY: &str = "Fix the sender so it sends a valid code (1000 for a normal close, 4000-4999 for its own), or none at all; check proxies that rewrite Close frames. Reconnecting gets the same result until then.";
 const REJECTED_HINT: &str = "not allowed on the wire; the sender is buggy";
 
-/// The description of `code`, rejected on the wire or not.
-pub fn describe_code(code: u32, rejected: bool) -> Described {
-    let d = describe(code);
+/// How `code` is described in every output format (the annotation, JSON,
+/// GitHub commands and the summary), chosen once: its entry, or for a code
+/// rejected on the wire the rejection's.
+pub fn describe_code(code: u32, rejected: bool) -> Entry {
+    let mut entry = describe(code).entry.clone();
     if rejected {
-        Described {
-            name: d.entry.name,
-            category: Category::Invalid,
-            meaning: REJECTED_MEANING,
-            recovery: REJECTED_RECOVERY,
-            hint: REJECTED_HINT,
-            reconnect: Reconnect::AfterFix,
-            on_wire: false,
-        }
-    } else {
-        Described {
-            name: d.entry.name,
-            category: d.entry.category,
-            meaning: d.entry.meaning,
-            recovery: d.entry.recovery,
-            hint: d.entry.hint,
-            reconnect: d.entry.reconnect,
-            on_wire: d.entry.on_wire,
-        }
+        entry.category = Category::Invalid;
+        entry.meaning = REJECTED_MEANING;
+        entry.recovery = REJECTED_RECOVERY;
+        entry.hint = REJECTED_HINT;
+        entry.reconnect = Reconnect::AfterFix;
+        entry.on_wire = false;
     }
+    entry
 }
 
 /// [`describe_code`] for a finding.
-pub fn describe_finding(finding: &Finding) -> Described {
+pub fn describe_finding(finding: &Finding) -> Entry {
     describe_code(finding.code, finding.rejected)
 }
 

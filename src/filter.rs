@@ -18,8 +18,13 @@ pub struct Filter {
 impl Filter {
     /// Whether a finding is reported.
     pub fn allows(&self, finding: &Finding) -> bool {
-        (self.categories.is_empty() || self.categories.contains(&category_of(finding)))
-            && (self.codes.is_empty() || self.codes.iter().any(|r| r.contains(&finding.code)))
+        self.allows_code(finding.code, category_of(finding))
+    }
+
+    /// Whether a code reported under `category` is reported.
+    fn allows_code(&self, code: u32, category: Category) -> bool {
+        (self.categories.is_empty() || self.categories.contains(&category))
+            && (self.codes.is_empty() || self.codes.iter().any(|r| r.contains(&code)))
     }
 
     /// Whether some code the filter reports counts for `rule`: when none
@@ -31,9 +36,7 @@ impl Filter {
         (0..=65535u32).any(|code| {
             [false, true].into_iter().any(|rejected| {
                 let category = crate::annotate::describe_code(code, rejected).category;
-                rule.matches(code, category)
-                    && (self.categories.is_empty() || self.categories.contains(&category))
-                    && (self.codes.is_empty() || self.codes.iter().any(|r| r.contains(&code)))
+                rule.matches(code, category) && self.allows_code(code, category)
             })
         })
     }

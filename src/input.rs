@@ -53,8 +53,8 @@ impl Source {
 
     /// For a regular file small enough to scan in a batch or two
     /// ([`SMALL_FILE`] bytes, or an eighth of that compressed; not worth
-    /// starting threads for), the read buffer that holds it whole: far less to allocate and clear than the default
-    /// when there are thousands of them.
+    /// starting threads for), the read buffer that holds it whole: far less
+    /// to allocate and clear than the default when there are thousands.
     pub fn small_file_buffer(&self) -> Option<usize> {
         let (len, compressed) = self.small_file()?;
         Some(if compressed {
@@ -105,21 +105,18 @@ impl Source {
         note: &mut dyn FnMut(Error),
     ) -> Result<Box<dyn Read + Send>, Error> {
         let looks = |what: String| Error::Looks {
-            path: match self {
-                Source::Stdin => "-".into(),
-                Source::File(p) => p.clone(),
-            },
+            path: self.path(),
             what,
         };
         let input_error = |source: io::Error| Error::Input {
-            path: match self {
-                Source::Stdin => "-".into(),
-                Source::File(p) => p.clone(),
-            },
+            path: self.path(),
             source,
         };
-        match self {
-            Source::Stdin if !search_zip => {
+        let path = match self {
+            Source::Stdin if search_zip => {
+                return crate::decompress::decompressed(io::stdin(), None).map_err(input_error)
+            }
+            Source::Stdin => {
                 let (found, reader) = crate::decompress::sniff(io::stdin()).map_err(input_error)?;
                 if let Some(format) = found {
                     note(looks(format!(
@@ -131,69 +128,43 @@ impl Source {
                 if crate::interrupt::installed() {
                     return Ok(Box::new(Prefetch::spawn_interruptible(reader)));
                 }
-                Ok(Box::new(reader))
+                return Ok(Box::new(reader));
             }
-            Source::File(path) => {
-                let hint = crate::decompress::Compression::from_extension(path);
-                if let (Some(format), Ok(meta)) = (hint, std::fs::metadata(path)) {
-                    if meta.is_file() && meta.len() == 0 {
-                        note(looks(format!(
-                            "empty, though named as {}-compressed; read as empty",
-                            format.name()
-                        )));
-                        return Ok(Box::new(io::empty()));
-                    }
-                }
-                let reader = self.open_plain(search_zip)?;
-                // Named as compressed, so decompressed: is it still?
-                if hint.is_none() {
-                    return Ok(reader);
-                }
-                let (again, reader) = crate::decompress::sniff(reader).map_err(input_error)?;
-                if let Some(format) = again {
-                    note(looks(format!(
-                        "still {}-compressed after decompressing (compressed twice?); read as it is",
-                        format.name()
-                    )));
-                }
-                Ok(Box::new(reader))
-            }
-            Source::Stdin => self.open_plain(search_zip),
+            Source::File(path) => path,
+        };
+        let file = File::open(path).map_err(input_error)?;
+        let meta = file.metadata().map_err(input_error)?;
+        if meta.is_dir() {
+            return Err(Error::Directory { path: path.clone() });
         }
+        let hint = crate::decompress::Compression::from_extension(path);
+        if let (Some(format), true) = (hint, meta.is_file() && meta.len() == 0) {
+            note(looks(format!(
+                "empty, though named as {}-compressed; read as empty",
+                format.name()
+            )));
+            return Ok(Box::new(io::empty()));
+        }
+        let reader = crate::decompress::decompressed(file, hint).map_err(input_error)?;
+        // Named as compressed, so decompressed: is it still?
+        if hint.is_none() {
+            return Ok(reader);
+        }
+        let (again, reader) = crate::decompress::sniff(reader).map_err(input_error)?;
+        if let Some(format) = again {
+            note(looks(format!(
+                "still {}-compressed after decompressing (compressed twice?); read as it is",
+                format.name()
+            )));
+        }
+        Ok(Box::new(reader))
     }
 
-    fn open_plain(&self, search_zip: bool) -> Result<Box<dyn Read + Send>, Error> {
+    /// The path messages name: as given, or `-` for stdin.
+    pub fn path(&self) -> PathBuf {
         match self {
-            Source::Stdin if search_zip => crate::decompress::decompressed(io::stdin(), None)
-                .map_err(|source| Error::Input {
-                    path: "-".into(),
-                    source,
-                }),
-            Source::Stdin => {
-                grow_pipe(&io::stdin());
-                if crate::interrupt::installed() {
-                    return Ok(Box::new(Prefetch::spawn_interruptible(io::stdin())));
-                }
-                Ok(Box::new(io::stdin()))
-            }
-            Source::File(path) => {
-                let file = File::open(path).map_err(|source| Error::Input {
-                    path: path.clone(),
-                    source,
-                })?;
-                let meta = file.metadata().map_err(|source| Error::Input {
-                    path: path.clone(),
-                    source,
-                })?;
-                if meta.is_dir() {
-                    return Err(Error::Directory { path: path.clone() });
-                }
-                let hint = crate::decompress::Compression::from_extension(path);
-                crate::decompress::decompressed(file, hint).map_err(|source| Error::Input {
-                    path: path.clone(),
-                    source,
-                })
-            }
+            Source::Stdin => "-".into(),
+            Source::File(p) => p.clone(),
         }
     }
 }

@@ -244,10 +244,7 @@ const CHUNK_MIN: u64 = 4 * 1024 * 1024;
 /// The note for an input's first line longer than the limit.
 fn long_line_note(source: &Source, line: u64, limit: usize, passed_through: bool) -> Error {
     Error::LongLine {
-        path: match source {
-            Source::Stdin => "-".into(),
-            Source::File(p) => p.clone(),
-        },
+        path: source.path(),
         line,
         limit,
         passed_through,
@@ -401,13 +398,10 @@ fn stream_source<S: Fork>(
         scan_here(batches, extractor, filter, sink, &mut long_line)
     };
     scanned.map_err(|failure| match failure {
-        ScanError::Read(e) => {
-            let path = match source {
-                Source::Stdin => "-".into(),
-                Source::File(p) => p.clone(),
-            };
-            Failure::Input(Error::Input { path, source: e })
-        }
+        ScanError::Read(e) => Failure::Input(Error::Input {
+            path: source.path(),
+            source: e,
+        }),
         ScanError::Write(e) => Failure::Output(e),
     })
 }

@@ -562,13 +562,7 @@ fn write_errors_are_reported_in_every_mode() {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut first)
             .unwrap();
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
+        let err = util::read_string(child.stderr.take().unwrap());
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(0), "{args:?} into a closed pipe: {err}");
         assert!(err.is_empty(), "{args:?}: {err}");
@@ -661,13 +655,7 @@ fn ctrl_c_on_a_streaming_summary_prints_what_was_read() {
             .unwrap();
         assert!(killed.success());
         let started = Instant::now();
-        let mut out = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
+        let out = util::read_string(child.stdout.take().unwrap());
         let status = child.wait().unwrap();
         assert!(
             started.elapsed() < Duration::from_secs(10),

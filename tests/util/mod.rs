@@ -92,6 +92,13 @@ pub fn run_command(mut cmd: Command, stdin: &[u8]) -> Output {
     }
 }
 
+/// Everything left on a child's pipe, lossily as text.
+pub fn read_string(mut pipe: impl Read) -> String {
+    let mut bytes = Vec::new();
+    pipe.read_to_end(&mut bytes).expect("the pipe reads");
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// The strip patterns from the README, line by line: an annotation ending
 /// in `⏎⟫` goes with the newline the tool added, others alone.
 pub fn strip(output: &[u8]) -> Vec<u8> {
