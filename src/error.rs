@@ -136,7 +136,7 @@ impl Error {
 
 /// The OS error without Rust's "(os error N)" suffix, lower-cased like other
 /// command-line tools print it.
-fn describe_io(err: &io::Error) -> String {
+pub fn describe_io(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::NotFound => "No such file or directory".to_string(),
         io::ErrorKind::PermissionDenied => "Permission denied".to_string(),

@@ -387,12 +387,35 @@ impl<R: Read> Batches for BatchReader<R> {
                     let grown = (self.buf.len() * 2).min(self.max_line);
                     self.buf.resize(grown, 0);
                 } else {
-                    return Ok(Some(self.hand_out(self.filled, false)));
+                    let cut = char_boundary(&self.buf[..self.filled]);
+                    return Ok(Some(self.hand_out(cut, false)));
                 }
             }
             self.fill()?;
         }
     }
+}
+
+/// Where to cut a piece of a long line that fills `buf`: its end, or up to
+/// 3 bytes before it when `buf` ends in the first bytes of a UTF-8
+/// character, so valid text is not cut mid-character (bytes that are not
+/// UTF-8 are cut anywhere).
+fn char_boundary(buf: &[u8]) -> usize {
+    let end = buf.len();
+    for back in 1..=3.min(end) {
+        let b = buf[end - back];
+        if b & 0xC0 == 0x80 {
+            continue; // a continuation byte: look further back for the lead
+        }
+        let width = match b {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return end, // ASCII or not UTF-8
+        };
+        return if width > back { end - back } else { end };
+    }
+    end
 }
 
 /// Reads a stream on a thread of its own, a block at a time, into a
@@ -618,6 +641,28 @@ mod tests {
         assert!(chunks.iter().all(|(_, c)| c.len() <= MIN_MAX_LINE));
         let joined: Vec<u8> = chunks.iter().flat_map(|(_, c)| c.clone()).collect();
         assert_eq!(joined, data);
+    }
+
+    #[test]
+    fn pieces_of_valid_text_are_cut_between_characters() {
+        // Characters of 1 to 4 bytes, so every cut offset falls inside one.
+        let mut data = "aé€😀".repeat(400).into_bytes();
+        data.push(b'\n');
+        for step in [1, 7, 100, 4096] {
+            let chunks = collect(&data, step, 64, MIN_MAX_LINE);
+            assert!(chunks.iter().filter(|(whole, _)| !whole).count() > 2);
+            for (_, c) in &chunks {
+                assert!(std::str::from_utf8(c).is_ok(), "a piece cut mid-character");
+                assert!(c.len() <= MIN_MAX_LINE);
+            }
+            let joined: Vec<u8> = chunks.iter().flat_map(|(_, c)| c.clone()).collect();
+            assert_eq!(joined, data);
+        }
+        // Bytes that are not UTF-8 are cut at the limit.
+        let mut raw = vec![0xFF; 2000];
+        raw.push(b'\n');
+        let chunks = collect(&raw, 100, 64, MIN_MAX_LINE);
+        assert_eq!(chunks[0].1.len(), MIN_MAX_LINE);
     }
 
     #[test]

@@ -185,6 +185,14 @@ impl<W: Output> Sink for Printer<W> {
         self.out.flush()
     }
 
+    fn wants_whole_long_lines(&self) -> bool {
+        self.format == Format::Text && self.only_matching
+    }
+
+    fn line_start(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
+    }
+
     fn passthrough(&mut self, bytes: &[u8]) -> io::Result<()> {
         if bytes.is_empty() {
             return Ok(());
@@ -269,7 +277,8 @@ pub struct Record<'a> {
     /// (a symbolic name), `evidence:KIND` (what stood around the number)
     /// or `pattern` (the user's `--pattern`).
     pub rule: String,
-    /// The original line without its ending, decoded lossily as UTF-8.
+    /// The original line without its ending, decoded lossily as UTF-8; for
+    /// a line longer than the limit, its last piece.
     pub line: Cow<'a, str>,
 }
 

@@ -24,7 +24,7 @@ use crate::input::{Batch, BatchReader, Batches, Source, DEFAULT_BUFFER};
 use crate::output::Output;
 use crate::printer::{Format, Printer};
 use crate::report;
-use crate::scan::{Fork, PartTooLarge, Scanned, Scanner, Sink, Tee};
+use crate::scan::{Fork, HoldFailed, PartTooLarge, Scanned, Scanner, Sink, Tee};
 use crate::summary::Summary;
 
 /// How a run ended.
@@ -398,11 +398,12 @@ fn stream_source<S: Fork>(
         scan_here(batches, extractor, filter, sink, &mut long_line)
     };
     scanned.map_err(|failure| match failure {
-        ScanError::Read(e) => Failure::Input(Error::Input {
+        // Holding a long line for `-o` is part of reading this input.
+        ScanError::Write(e) if !HoldFailed::is(&e) => Failure::Output(e),
+        ScanError::Read(e) | ScanError::Write(e) => Failure::Input(Error::Input {
             path: source.path(),
             source: e,
         }),
-        ScanError::Write(e) => Failure::Output(e),
     })
 }
 

@@ -38,6 +38,17 @@ pub trait Sink {
     fn passthrough(&mut self, bytes: &[u8]) -> io::Result<()>;
     /// A line with findings (possibly none, for a line that needs the marker).
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()>;
+    /// `-o`: a long line with findings is printed whole, so its earlier
+    /// pieces are handed to [`Sink::line_start`] before its last piece goes
+    /// to [`Sink::matched`].
+    fn wants_whole_long_lines(&self) -> bool {
+        false
+    }
+    /// The start of a long line with findings, in order, in one or more
+    /// calls (only when [`Sink::wants_whole_long_lines`]).
+    fn line_start(&mut self, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
     /// Annotate mode, when another input follows: the input's last line, if
     /// it has no newline, is handed to [`Sink::matched`] whatever it holds,
     /// for the sink to end it.
@@ -125,6 +136,14 @@ impl<A: Sink, B: Sink> Sink for Tee<A, B> {
         self.0.ends_last_line()
     }
 
+    fn wants_whole_long_lines(&self) -> bool {
+        self.0.wants_whole_long_lines()
+    }
+
+    fn line_start(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.0.line_start(bytes)
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush()?;
         self.1.flush()
@@ -195,6 +214,8 @@ pub struct Scanner<'a> {
     scratch: Vec<u8>,
     /// How many more lines may continue the record a close line opened.
     record_lines: usize,
+    /// `-o`: the pieces of a long line before its first finding.
+    held: Held,
 }
 
 impl<'a> Scanner<'a> {
@@ -212,6 +233,7 @@ impl<'a> Scanner<'a> {
             record_tail: Vec::new(),
             scratch: Vec::new(),
             record_lines: 0,
+            held: Held::default(),
         }
     }
 
@@ -392,10 +414,18 @@ impl<'a> Scanner<'a> {
         self.find_in_window(piece, edges, &mut pending, true);
         self.find_in_seam(piece, &mut pending);
         keep_tail(&mut self.carry, piece);
-        self.long_line = Some(pending);
         if sink.wants_passthrough() {
             sink.passthrough(piece)?;
+        } else if sink.wants_whole_long_lines() {
+            // Held until the line shows a code; then written as it comes.
+            if pending.is_empty() {
+                self.held.push(piece)?;
+            } else {
+                self.held.write_to(sink)?;
+                sink.line_start(piece)?;
+            }
         }
+        self.long_line = Some(pending);
         Ok(())
     }
 
@@ -479,6 +509,11 @@ impl<'a> Scanner<'a> {
             && (ends_like_annotation(&self.carry)
                 || !tail.ends_with(b"\n") && sink.ends_last_line());
         self.carry.clear();
+        if pending.is_empty() {
+            self.held.clear();
+        } else if sink.wants_whole_long_lines() {
+            self.held.write_to(sink)?;
+        }
         if pending.is_empty() && !marker {
             if sink.wants_passthrough() {
                 sink.passthrough(tail)?;
@@ -501,6 +536,110 @@ impl<'a> Scanner<'a> {
             self.finish_long_line(b"", sink)?;
         }
         Ok(())
+    }
+}
+
+/// Bytes of a long line held in memory under `-o` before they go to a
+/// temporary file.
+const HELD_IN_MEMORY: usize = 16 << 20;
+
+/// The pieces of a long line held under `-o` until the line shows a code:
+/// in memory up to [`HELD_IN_MEMORY`], then in an unnamed temporary file,
+/// so memory stays bounded however long the line is.
+#[derive(Default)]
+struct Held {
+    memory: Vec<u8>,
+    file: Option<std::fs::File>,
+}
+
+impl Held {
+    fn push(&mut self, piece: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+        if self.file.is_none() && self.memory.len() + piece.len() <= HELD_IN_MEMORY {
+            self.memory.extend_from_slice(piece);
+            return Ok(());
+        }
+        if self.file.is_none() {
+            self.file = Some(temporary_file()?);
+        }
+        let file = self.file.as_mut().expect("just opened");
+        file.write_all(&self.memory)
+            .and_then(|()| file.write_all(piece))
+            .map_err(|e| HoldFailed::error(&std::env::temp_dir(), &e))?;
+        self.memory.clear();
+        Ok(())
+    }
+
+    /// Hands what is held to `sink` and forgets it.
+    fn write_to<S: Sink>(&mut self, sink: &mut S) -> io::Result<()> {
+        use std::io::{Read, Seek};
+        if let Some(mut file) = self.file.take() {
+            let failed = |e| HoldFailed::error(&std::env::temp_dir(), &e);
+            file.rewind().map_err(failed)?;
+            let mut block = vec![0; 1 << 20];
+            loop {
+                match file.read(&mut block) {
+                    Ok(0) => break,
+                    Ok(n) => sink.line_start(&block[..n])?,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(failed(e)),
+                }
+            }
+        }
+        sink.line_start(&self.memory)?;
+        self.clear();
+        Ok(())
+    }
+
+    fn clear(&mut self) {
+        self.file = None;
+        self.memory = Vec::new();
+    }
+}
+
+/// A new file in the temporary directory, already unlinked, so nothing is
+/// left behind however the run ends.
+fn temporary_file() -> io::Result<std::fs::File> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!(
+        "wscode-annotate-{}-{}.line",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|file| std::fs::remove_file(&path).map(|()| file));
+    opened.map_err(|e| HoldFailed::error(&dir, &e))
+}
+
+/// Holding a long line for `-o` failed (no room in the temporary
+/// directory): a failure of that input, not of the output.
+#[derive(Debug)]
+pub struct HoldFailed(String);
+
+impl std::fmt::Display for HoldFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for HoldFailed {}
+
+impl HoldFailed {
+    fn error(dir: &std::path::Path, e: &io::Error) -> io::Error {
+        let reason = crate::error::describe_io(e);
+        let message = format!("holding a long line for -o in {}: {reason}", dir.display());
+        io::Error::other(HoldFailed(message))
+    }
+
+    /// Whether `e` is this error.
+    pub fn is(e: &io::Error) -> bool {
+        e.get_ref().is_some_and(|inner| inner.is::<HoldFailed>())
     }
 }
 

@@ -489,6 +489,77 @@ fn codes_across_piece_boundaries_are_found_at_every_offset() {
     assert!(out.stderr.contains("at least 512 bytes"), "{}", out.stderr);
 }
 
+#[test]
+fn only_matching_prints_a_long_line_whole_and_cuts_pieces_between_characters() {
+    // A line of 4 KiB with its code in the middle and 2-byte characters
+    // around it, a long line without a code, and a short one with a code.
+    let mut with_code = "é".repeat(1000).into_bytes();
+    with_code.extend_from_slice(b" websocket: close 1006 (abnormal closure): unexpected EOF ");
+    with_code.extend_from_slice("ü".repeat(1000).as_bytes());
+    with_code.push(b'\n');
+    let mut input = b"a short line\n".to_vec();
+    input.extend_from_slice(&with_code);
+    input.extend_from_slice(&"ö".repeat(3000).into_bytes());
+    input.extend_from_slice(b"\nwebsocket: close 1001 (going away)\n");
+    let out = run(&["-o", "--max-line-length", "512"], &input);
+    no_panic(&out, "-o");
+    assert_eq!(out.code, 0);
+    let mut want = with_code.clone();
+    want.extend_from_slice(b"websocket: close 1001 (going away)\n");
+    assert_eq!(strip(&out.stdout), want);
+    assert!(std::str::from_utf8(&out.stdout).is_ok());
+    // JSON's `line` is the long line's last piece, starting on a character.
+    let out = run(&["--format", "json", "--max-line-length", "512"], &input);
+    let lines: Vec<serde_json::Value> = out.json();
+    assert_eq!(lines.len(), 2);
+    for v in &lines {
+        let line = v["line"].as_str().unwrap();
+        assert!(!line.contains('\u{fffd}'), "{line}");
+    }
+    assert!(lines[0]["line"].as_str().unwrap().starts_with('ü'));
+}
+
+#[test]
+fn only_matching_holds_a_very_long_line_in_a_temporary_file() {
+    // 17 MiB before the code: more than -o holds in memory.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut line = vec![b'y'; 17 << 20];
+    line.extend_from_slice(b" websocket: close 1011 (internal error)\n");
+    let long = dir.join("long.log");
+    std::fs::write(&long, &line).unwrap();
+    let short = dir.join("short.log");
+    std::fs::write(&short, b"websocket: close 1000 (normal)\n").unwrap();
+    let mut cmd = command(&["-o", "-q", "--max-line-length", "1M"]);
+    cmd.arg(&long).env("TMPDIR", &dir);
+    let out = run_command(cmd, b"");
+    no_panic(&out, "-o, held");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        strip(&out.stdout) == line,
+        "the line did not come out whole"
+    );
+    // Nothing is left in the temporary directory.
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(left.len(), 2);
+    // No temporary directory: that input fails, the next is still read.
+    let mut cmd = command(&["-o", "-q", "--max-line-length", "1M"]);
+    cmd.arg(&long)
+        .arg(&short)
+        .env("TMPDIR", dir.join("missing"));
+    let out = run_command(cmd, b"");
+    no_panic(&out, "-o, no temporary directory");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("long.log: holding a long line for -o in")
+            && out.stderr.ends_with("missing: No such file or directory\n"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(strip(&out.stdout), b"websocket: close 1000 (normal)\n");
+}
+
 /// One line with the distinct codes `codes` and `repeats` more of 1006.
 fn many_codes(codes: std::ops::Range<u32>, repeats: usize) -> Vec<u8> {
     let mut line = b"ws closed".to_vec();
