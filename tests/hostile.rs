@@ -531,7 +531,7 @@ fn only_matching_holds_a_very_long_line_in_a_temporary_file() {
     let short = dir.join("short.log");
     std::fs::write(&short, b"websocket: close 1000 (normal)\n").unwrap();
     let mut cmd = command(&["-o", "-q", "--max-line-length", "1M"]);
-    cmd.arg(&long).env("TMPDIR", &dir);
+    cmd.arg(&long).env("TMPDIR", dir);
     let out = run_command(cmd, b"");
     no_panic(&out, "-o, held");
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -540,7 +540,7 @@ fn only_matching_holds_a_very_long_line_in_a_temporary_file() {
         "the line did not come out whole"
     );
     // Nothing is left in the temporary directory.
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    let left: Vec<_> = std::fs::read_dir(dir).unwrap().collect();
     assert_eq!(left.len(), 2);
     // No temporary directory: that input fails, the next is still read.
     let mut cmd = command(&["-o", "-q", "--max-line-length", "1M"]);
