@@ -19,6 +19,7 @@ use clap::{Parser, ValueEnum};
 use crate::config::{ConfigFile, ConfigLocation};
 use crate::filter::{parse_code_range, Filter};
 use crate::gate::{parse_rule, Gate, Rule};
+use crate::help;
 use crate::input::{Source, DEFAULT_MAX_LINE, MIN_MAX_LINE};
 use crate::lookup;
 use crate::printer::Format;
@@ -34,56 +35,6 @@ Examples:
 
 More examples, the configuration file and the exit statuses: wscode-annotate --help";
 
-/// Examples under `--help`: one per use, then files, environment and exit statuses.
-const LONG_EXAMPLES: &str = "\
-Examples:
-  Annotate a live stream:
-    kubectl logs -f --timestamps deploy/gateway | wscode-annotate
-    docker logs -f gateway 2>&1 | wscode-annotate
-  Only the lines with a code, only what is worth waking up for:
-    wscode-annotate -o --category error,protocol,policy app.log
-  After an incident: counts, reasons, first and last lines, a timeline:
-    wscode-annotate --summary app.log
-  A rotated set, compressed or not, oldest first:
-    wscode-annotate -r --summary /var/log/gateway/
-  A gate in CI (exit status 1 when a rule trips):
-    wscode-annotate --summary --fail-on 'error,protocol,1008>3' test-output/*.log
-  JSON Lines to alerting:
-    wscode-annotate --format json app.log | jq -c 'select(.category == \"error\")'
-  Metrics for node_exporter's textfile collector:
-    wscode-annotate --format prometheus app.log > /var/lib/node_exporter/textfile/ws.prom
-  Explain a close code, or search by name or symptom:
-    wscode-annotate lookup 1006
-    wscode-annotate lookup \"load balancer\"
-  With a service's own codes:
-    wscode-annotate --codes graphql-ws app.log
-  Shell completions and the man page:
-    wscode-annotate completions bash > ~/.local/share/bash-completion/completions/wscode-annotate
-    wscode-annotate man > ~/.local/share/man/man1/wscode-annotate.1
-
-Configuration file:
-  $WSCODE_CONFIG, else $XDG_CONFIG_HOME/wscode-annotate/config.toml, else
-  ~/.config/wscode-annotate/config.toml: default color, threads, codes,
-  pattern, category and quiet. Flags win over environment variables, which
-  win over the file. --no-config skips it.
-
-Environment:
-  NO_COLOR        non-empty: no colour (unless --color always)
-  CLICOLOR_FORCE  non-zero: colour even into a pipe (unless NO_COLOR or --color never)
-  WSCODE_CODES    code tables to load before --codes, a path list
-  WSCODE_CONFIG   the configuration file; empty: none
-  COLUMNS         the width text output is fitted to
-
-Exit status:
-  0  all inputs were read (close codes found or not; also when the output
-     pipe closes early, e.g. `| head`)
-  1  a --fail-on rule tripped
-  2  an input could not be read (the others were still processed), the
-     output could not be written, or the command line, a code table or
-     the configuration file was wrong
-130  interrupted; with --summary, the first Ctrl-C prints the summary of
-     what was read";
-
 /// Finds WebSocket close codes in logs and says what they mean and what to do.
 ///
 /// Every input line is written out exactly as it was; a line that carries a
@@ -96,7 +47,7 @@ Exit status:
     name = "wscode-annotate",
     version,
     after_help = EXAMPLES,
-    after_long_help = LONG_EXAMPLES,
+    after_long_help = help::text(help::MAIN),
     args_conflicts_with_subcommands = true
 )]
 pub struct Args {
@@ -207,33 +158,21 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Subcommand {
     /// Explain a close code, find one by name or symptom, or list them all.
-    #[command(after_help = LOOKUP_EXAMPLES)]
+    #[command(after_help = help::text(help::LOOKUP))]
     Lookup(LookupArgs),
     /// List the bundled code tables (and any loaded with --codes).
     Tables(TablesArgs),
     /// Combine JSON summaries (from --summary --format json) of logs read
     /// elsewhere into one summary.
-    #[command(after_help = MERGE_EXAMPLES)]
+    #[command(after_help = help::text(help::MERGE))]
     Merge(MergeArgs),
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
-    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    #[command(after_help = help::text(help::COMPLETIONS))]
     Completions(CompletionsArgs),
     /// Print the man page (roff), of the tool or of one subcommand.
-    #[command(after_help = MAN_EXAMPLES)]
+    #[command(after_help = help::text(help::MAN))]
     Man(ManArgs),
 }
-
-const COMPLETIONS_EXAMPLES: &str = "\
-Examples:
-  wscode-annotate completions bash > ~/.local/share/bash-completion/completions/wscode-annotate
-  wscode-annotate completions zsh > ~/.zfunc/_wscode-annotate     # with fpath+=(~/.zfunc)
-  wscode-annotate completions fish > ~/.config/fish/completions/wscode-annotate.fish";
-
-const MAN_EXAMPLES: &str = "\
-Examples:
-  wscode-annotate man | man -l -
-  wscode-annotate man > ~/.local/share/man/man1/wscode-annotate.1
-  wscode-annotate man lookup > ~/.local/share/man/man1/wscode-annotate-lookup.1";
 
 /// `completions`' arguments.
 #[derive(Debug, clap::Args)]
@@ -251,13 +190,6 @@ pub struct ManArgs {
     #[arg(value_name = "SUBCOMMAND", value_parser = ["lookup", "tables", "merge", "completions", "man"])]
     pub subcommand: Option<String>,
 }
-
-const MERGE_EXAMPLES: &str = "\
-Examples:
-  ssh node1 wscode-annotate -s --format json /var/log/gw.log > node1.json
-  ssh node2 wscode-annotate -s --format json /var/log/gw.log > node2.json
-  wscode-annotate merge node1.json node2.json
-  wscode-annotate merge --format prometheus node*.json > /var/lib/node_exporter/ws.prom";
 
 /// `merge`'s arguments.
 #[derive(Debug, clap::Args)]
@@ -285,22 +217,6 @@ pub enum MergeFormatArg {
     /// The summary as Prometheus metrics.
     Prometheus,
 }
-
-const LOOKUP_EXAMPLES: &str = "\
-Examples:
-  wscode-annotate lookup 1006                     the full card of a code
-  wscode-annotate lookup 4321 999                 any number, known or not
-  wscode-annotate lookup StatusGoingAway          by name, as a library prints it
-  wscode-annotate lookup timeout                  by symptom or free text
-  wscode-annotate lookup                          every known code
-  wscode-annotate lookup --reconnect              after which codes to reconnect, and how
-  wscode-annotate lookup --codes graphql-ws 4401  with a code table
-  wscode-annotate lookup --format json 1011       as JSON
-
-Exit status:
-  0  something matched (every number is explained)
-  1  nothing matched the search or the filters
-  2  the command line or a code table was wrong";
 
 /// `wscode-annotate lookup`.
 #[derive(Debug, clap::Args)]

@@ -44,6 +44,7 @@ pub mod error;
 pub mod extract;
 pub mod filter;
 pub mod gate;
+pub mod help;
 pub mod input;
 pub mod interrupt;
 pub mod lookup;

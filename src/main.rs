@@ -250,19 +250,7 @@ fn misplaced_subcommand(config: &Config) -> Option<&'static str> {
 
 /// The man page of the tool, or `wscode-annotate-SUBCOMMAND(1)`.
 fn man_page(subcommand: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
-    let mut cmd = Args::command();
-    cmd.build();
-    let page = match subcommand.and_then(|name| cmd.find_subcommand(name)) {
-        // clap names are `&'static str`; this runs once, so leaking is fine.
-        Some(sub) => sub
-            .clone()
-            .name(&*Box::leak(
-                format!("wscode-annotate-{}", sub.get_name()).into_boxed_str(),
-            ))
-            .version(env!("CARGO_PKG_VERSION")),
-        None => cmd,
-    };
-    clap_mangen::Man::new(page).render(out)
+    wscode_annotate::help::man_page(Args::command(), subcommand, out)
 }
 
 /// A closed pipe ends quietly (`| head`); any other write error is reported.

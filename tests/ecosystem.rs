@@ -7,10 +7,12 @@ mod util;
 
 use std::io::Write;
 use std::path::Path;
+use std::process::Command;
 
 use clap::CommandFactory;
 use util::{command, fixture, run, run_command};
 use wscode_annotate::cli::Args;
+use wscode_annotate::help;
 
 /// The long flags of a command, from the clap definition itself, so the
 /// tests stay true as flags are added.
@@ -63,10 +65,20 @@ fn the_man_page_mentions_every_flag_and_each_subcommand_has_one() {
             "man page misses --{flag}"
         );
     }
-    assert!(
-        plain.contains("Exit status"),
-        "the exit statuses are in the page"
-    );
+    for section in [
+        ".SH SYNOPSIS",
+        ".SH EXAMPLES",
+        ".SH FILES",
+        ".SH ENVIRONMENT",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(plain.contains(section), "the page has no {section}");
+    }
+    assert!(!plain.contains(".SH EXTRA"), "{plain}");
+    // The synopsis names each option's value.
+    assert!(plain.contains("--format\\fR \\fIFORMAT"), "{plain}");
+    assert!(plain.contains("--max-line-length\\fR \\fIBYTES"), "{plain}");
+    rendered_without_broken_lines(&out.stdout, None);
     let root = Args::command();
     for sub in root.get_subcommands() {
         let name = sub.get_name();
@@ -77,6 +89,7 @@ fn the_man_page_mentions_every_flag_and_each_subcommand_has_one() {
             plain.contains(&format!(".TH wscode-annotate-{name} 1")),
             "{plain}"
         );
+        rendered_without_broken_lines(&out.stdout, Some(name));
         for flag in long_flags(sub) {
             assert!(
                 plain.contains(&format!("--{flag}")),
@@ -84,6 +97,40 @@ fn the_man_page_mentions_every_flag_and_each_subcommand_has_one() {
             );
         }
     }
+}
+
+/// Renders the man page of `subcommand` with `man -l` at 80 columns, when
+/// man is installed: no word is hyphenated across lines, and every example
+/// command comes out whole on one line.
+fn rendered_without_broken_lines(page: &[u8], subcommand: Option<&str>) {
+    let mut cmd = Command::new("man");
+    cmd.args(["-l", "-"])
+        .env("MANWIDTH", "80")
+        .env("LC_ALL", "C.UTF-8")
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat");
+    let Ok(out) = util::try_run_command(cmd, page) else {
+        eprintln!("man is not installed: the rendered page is not checked");
+        return;
+    };
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = out.text();
+    for line in text.lines() {
+        assert!(!line.ends_with('\u{2010}'), "a word is broken: {line}");
+    }
+    let mut commands = 0;
+    for section in help::sections(subcommand) {
+        if let help::Body::Examples { list, .. } = &section.body {
+            for command in list.iter().flat_map(|e| e.run) {
+                commands += 1;
+                assert!(
+                    text.lines().any(|l| l.trim() == *command),
+                    "example broken across lines: {command}\n{text}"
+                );
+            }
+        }
+    }
+    assert!(commands > 0 || subcommand == Some("tables"), "{text}");
 }
 
 /// The output of a run on `path`, with `args` first.

@@ -58,13 +58,18 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
     run_command(command(args), stdin)
 }
 
-pub fn run_command(mut cmd: Command, stdin: &[u8]) -> Output {
+pub fn run_command(cmd: Command, stdin: &[u8]) -> Output {
+    try_run_command(cmd, stdin).expect("binary starts")
+}
+
+/// Runs `cmd` with `stdin` as input; an error when it cannot be started
+/// (a program that is not installed).
+pub fn try_run_command(mut cmd: Command, stdin: &[u8]) -> std::io::Result<Output> {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary starts");
+        .spawn()?;
     let mut input = child.stdin.take().unwrap();
     let data = stdin.to_vec();
     let feeder = thread::spawn(move || {
@@ -85,11 +90,11 @@ pub fn run_command(mut cmd: Command, stdin: &[u8]) -> Output {
         .unwrap();
     let status = child.wait().unwrap();
     feeder.join().unwrap();
-    Output {
+    Ok(Output {
         stdout,
         stderr: err_reader.join().unwrap(),
         code: status.code().expect("exited normally, not by a signal"),
-    }
+    })
 }
 
 /// Everything left on a child's pipe, lossily as text.
