@@ -292,7 +292,7 @@ pub fn text(sections: &[Section]) -> String {
                     .unwrap_or(0);
                 for example in *list {
                     for run in example.run {
-                        out.push_str(&format!("  {run:width$}  {}", example.what).trim_end());
+                        out.push_str(format!("  {run:width$}  {}", example.what).trim_end());
                         out.push('\n');
                     }
                 }
