@@ -15,6 +15,16 @@ use wscode_annotate::registry::Category;
 use wscode_annotate::run::{scan_batches, scan_batches_threaded};
 use wscode_annotate::scan::{Fork, Scanned};
 
+/// Property-test cases: `full` with `WSCODE_TEST_THOROUGH=1` (as `.ci/run`
+/// runs these tests a second time), a quarter otherwise, so a plain
+/// `cargo test` stays quick on a small machine.
+fn cases(full: u32) -> u32 {
+    match std::env::var("WSCODE_TEST_THOROUGH") {
+        Ok(v) if !v.is_empty() && v != "0" => full,
+        _ => (full / 4).max(2),
+    }
+}
+
 /// Pieces that make log-like input with many near-misses.
 const FRAGMENTS: &[&str] = &[
     "websocket: close 1006 (abnormal closure)",
@@ -226,7 +236,7 @@ fn annotate_inputs(inputs: &[Vec<u8>], step: usize, threads: usize) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(cases(200)))]
 
     #[test]
     fn stripping_gives_back_several_inputs(
@@ -248,7 +258,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(cases(400)))]
 
     #[test]
     fn stripping_annotations_gives_back_the_input(input in log_bytes()) {
@@ -300,7 +310,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(cases(24)))]
 
     #[test]
     fn threads_do_not_change_the_output(input in log_bytes(), copies in 1usize..3000) {
@@ -322,7 +332,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(4000)))]
 
     #[test]
     fn the_screen_never_changes_what_is_found(line in screen_lines()) {
@@ -444,7 +454,7 @@ fn summary_json(path: &std::path::Path, threads: usize) -> serde_json::Value {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(6))]
+    #![proptest_config(ProptestConfig::with_cases(cases(6)))]
 
     /// Large files are summarised in chunks on all threads; chunk edges fall
     /// inside multi-byte characters, CRLF pairs and long lines. The result
@@ -488,7 +498,7 @@ fn summary_of(input: &[u8], step: usize, threads: usize) -> serde_json::Value {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(cases(200)))]
 
     /// The summary is the per-line JSON output aggregated: the same events,
     /// lines with codes, counts per code, first and last lines and reasons;
