@@ -378,6 +378,8 @@ pub enum Command {
         format: Format,
         /// Colour the text.
         color: bool,
+        /// Fit the text to this many columns.
+        width: Option<usize>,
     },
     /// Print a shell completion script.
     Completions(clap_complete::Shell),
@@ -436,6 +438,9 @@ pub struct Config {
     pub quiet: bool,
     /// Longest line kept whole; longer lines come in pieces.
     pub max_line: usize,
+    /// The width text output is fitted to: COLUMNS, else the terminal's;
+    /// none into a pipe or file.
+    pub width: Option<usize>,
 }
 
 impl Config {
@@ -512,6 +517,7 @@ impl Config {
                     files: m.files,
                     format,
                     color: resolve_color(m.color, format),
+                    width,
                 }
             }
             Some(Subcommand::Completions(c)) => Command::Completions(c.shell),
@@ -562,6 +568,7 @@ impl Config {
             recursive: args.recursive,
             quiet: args.quiet || file.is_some_and(|f| f.quiet),
             max_line: args.max_line_length.unwrap_or(DEFAULT_MAX_LINE),
+            width,
         }
     }
 }

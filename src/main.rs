@@ -103,11 +103,14 @@ fn main() -> ExitCode {
             files,
             format,
             color,
+            width,
         } => {
             let mut report = |e: &Error| message(e);
             let (summary, errored) = report::merge_files(files, &mut report);
             let mut out = out;
-            match report::write_as(&summary, *format, *color, &mut out).and_then(|()| out.flush()) {
+            match report::write_as(&summary, *format, *color, *width, &mut out)
+                .and_then(|()| out.flush())
+            {
                 Ok(()) => ExitCode::from(if errored { 2 } else { 0 }),
                 Err(e) => output_failed(e),
             }

@@ -20,14 +20,16 @@ pub const SCHEMA: &str = "wscode-annotate/summary/1";
 
 /// Writes `summary` in the configured format.
 pub fn write(summary: &Summary, config: &Config, out: &mut dyn Write) -> io::Result<()> {
-    write_as(summary, config.format, config.color, out)
+    write_as(summary, config.format, config.color, config.width, out)
 }
 
-/// Writes `summary` as `format` (text, JSON or Prometheus).
+/// Writes `summary` as `format` (text, JSON or Prometheus); text is fitted
+/// to `width` columns when there is one.
 pub fn write_as(
     summary: &Summary,
     format: Format,
     color: bool,
+    width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
@@ -37,7 +39,7 @@ pub fn write_as(
             out.write_all(b"\n")
         }
         Format::Prometheus => write_prometheus(summary, out),
-        Format::Text | Format::Github => write_text(summary, color, out),
+        Format::Text | Format::Github => write_text(summary, color, width, out),
     }
 }
 
@@ -371,11 +373,25 @@ impl Report {
 
 /// The widest the summary's name column grows (longer names are cut).
 const MAX_NAME_COLUMN: usize = 36;
+/// The narrowest the name column gets to fit a terminal.
+const MIN_NAME_COLUMN: usize = 16;
+/// How a code's first and last place starts on a line of its own.
+const PLACE_BELOW: &str = "        lines ";
+/// The shortest a path is cut to, to fit a terminal.
+const MIN_PATH: usize = 12;
 
 const BAR: &str = "████████████████████████████████████████";
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-fn write_text(summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {
+/// The summary as text. With `width` (a terminal's, or COLUMNS), every line
+/// is fitted to it, measured in display columns: code names and paths are
+/// shortened, and lists of reasons or busy times keep what fits.
+fn write_text(
+    summary: &Summary,
+    color: bool,
+    width: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let paint = |category: Category, text: &str| {
         if color {
             format!("{}{text}\x1b[0m", color_of(category))
@@ -390,16 +406,18 @@ fn write_text(summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result
             text.to_string()
         }
     };
+    let fits = |line: &str| width.is_none_or(|w| columns(line) <= w);
     let lines = summary.lines();
     let with = summary.lines_with_codes();
     let events = summary.events();
-    writeln!(
-        out,
-        "{} {} ({}) in {}; {} with close codes ({:.2}%), {}",
-        bold("Scanned"),
+    let scanned = format!(
+        "{} ({}) in {}",
         counted(lines, "line"),
         human_bytes(summary.bytes()),
         counted(summary.inputs.len() as u64, "input"),
+    );
+    let found = format!(
+        "{} with close codes ({:.2}%), {}",
         group(with),
         if lines == 0 {
             0.0
@@ -407,28 +425,55 @@ fn write_text(summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result
             with as f64 * 100.0 / lines as f64
         },
         counted(events, "close event"),
-    )?;
-    if let Some((first, last)) = summary.time_span() {
-        writeln!(
-            out,
-            "Close events from {} to {}",
-            format_utc(first),
-            format_utc(last)
-        )?;
+    );
+    if fits(&format!("Scanned {scanned}; {found}")) {
+        writeln!(out, "{} {scanned}; {found}", bold("Scanned"))?;
+    } else {
+        writeln!(out, "{} {scanned};\n  {found}", bold("Scanned"))?;
     }
+    if let Some((first, last)) = summary.time_span() {
+        let (a, b) = span_text(first, last, |a, b| {
+            fits(&format!("Close events from {a} to {b}"))
+        });
+        writeln!(out, "Close events from {a} to {b}")?;
+    }
+    // At a terminal, paths are shown from where they part: a directory
+    // that every input is in is said once.
+    let common = if width.is_some() {
+        common_dir(summary)
+    } else {
+        0
+    };
+    if common > 0 {
+        let dir = summary.input_name(*summary.inputs.keys().next().unwrap_or(&0));
+        let dir = fit_left(
+            &sanitize(&dir[..common]),
+            width.unwrap_or(80).saturating_sub(20),
+        );
+        writeln!(out, "Paths below are in {dir}")?;
+    }
+    let input_name = |input: u32| sanitize(&summary.input_name(input)[common..]);
     if events == 0 {
         writeln!(out, "No WebSocket close codes found.")?;
-        return write_inputs(summary, out);
+        return write_inputs(summary, width, common, out);
     }
+    let rows = codes_by_count(summary);
+    // Counts line up in one column as wide as the largest.
+    let count_width = rows
+        .iter()
+        .map(|(_, s)| group(s.count).len())
+        .max()
+        .unwrap_or(0)
+        .max("count".len());
     writeln!(out, "\n{}", bold("By category"))?;
     let cats = categories(summary);
     let max = cats.iter().map(|c| c.1).max().unwrap_or(1).max(1);
     for (category, n) in &cats {
-        let width = ((*n as f64 / max as f64) * 30.0).ceil() as usize;
-        let bar: String = BAR.chars().take(width.max(1)).collect();
+        let bar_width = ((*n as f64 / max as f64) * 30.0).ceil() as usize;
+        let bar: String = BAR.chars().take(bar_width.max(1)).collect();
         writeln!(
             out,
-            "  {} {:>10} {:>6.1}%  {}",
+            "  {} {:>count_width$} {:>6.1}%  {}",
             // Padded before it is painted: escapes take no columns.
             paint(*category, &format!("{:<12}", category.as_str())),
             group(*n),
@@ -437,80 +482,178 @@ fn write_text(summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result
         )?;
     }
     writeln!(out, "\n{}", bold("By code"))?;
-    let rows = codes_by_count(summary);
     let name_of = |key: CodeKey| {
-        let name = describe(key.code).entry.name;
+        let name = sanitize(describe(key.code).entry.name);
         if key.rejected {
             format!("{name} (rejected)")
         } else {
-            name.to_string()
+            name
         }
     };
-    // The name column is as wide as the longest name, within bounds.
-    let name_width = rows
+    // Where a code was first and last seen: lines only when the summary has
+    // one input (its name is above), else `path:line`, a path once when
+    // both are in the same input.
+    let one_input = summary.inputs.len() < 2;
+    let place = |s: &CodeStats, path_room: usize| {
+        let path = |input| fit_left(&input_name(input), path_room);
+        if one_input {
+            format!("{} → {}", s.first.line, s.last.line)
+        } else if s.first.input == s.last.input {
+            format!("{}:{} → {}", path(s.first.input), s.first.line, s.last.line)
+        } else {
+            format!(
+                "{}:{} → {}:{}",
+                path(s.first.input),
+                s.first.line,
+                path(s.last.input),
+                s.last.line
+            )
+        }
+    };
+    // The name column is as wide as the longest name, within bounds; at a
+    // terminal's width, names give way down to MIN_NAME_COLUMN, then paths
+    // are shortened from the left.
+    let mut name_width = rows
         .iter()
-        .map(|(key, _)| name_of(*key).chars().count())
+        .map(|(key, _)| columns(&name_of(*key)))
         .max()
         .unwrap_or(4)
         .clamp(4, MAX_NAME_COLUMN);
+    let fixed = 2 + 5 + 1 + 1 + 12 + 1 + count_width + 1 + 6 + 2;
+    let mut path_room = usize::MAX;
+    // When the places do not fit beside a row, each goes on a line of its
+    // own under the row.
+    let mut below = false;
+    if let Some(w) = width {
+        let widest_place = rows
+            .iter()
+            .map(|(_, s)| columns(&place(s, usize::MAX)))
+            .max()
+            .unwrap_or(0)
+            .max(columns("first → last"));
+        let room = w.saturating_sub(fixed);
+        if name_width + widest_place > room {
+            let shrunk = room
+                .saturating_sub(widest_place)
+                .clamp(MIN_NAME_COLUMN.min(name_width), name_width);
+            if shrunk + widest_place <= room || one_input {
+                name_width = shrunk;
+            } else {
+                below = true;
+                name_width = name_width.min(room.saturating_sub(2).max(MIN_NAME_COLUMN));
+                // Two paths at most, with their line numbers and the arrow.
+                let numbers = rows
+                    .iter()
+                    .map(|(_, s)| columns(&place(s, 0)))
+                    .max()
+                    .unwrap_or(0);
+                let line_room = w.saturating_sub(columns(PLACE_BELOW));
+                if widest_place > line_room {
+                    path_room = (line_room.saturating_sub(numbers) / 2).max(MIN_PATH);
+                }
+            }
+        }
+    }
     writeln!(
         out,
-        "  {:<5} {:<name_width$} {:<12} {:>10} {:>6}  first → last line",
-        "code", "name", "category", "count", "share"
+        "  {:<5} {:<name_width$} {:<12} {:>count_width$} {:>6}{}",
+        "code",
+        "name",
+        "category",
+        "count",
+        "share",
+        if below { "" } else { "  first → last" }
     )?;
     for (key, s) in rows {
         let category = category_of_key(key);
-        let name = truncate_chars(&name_of(key), name_width);
-        let name_pad = name_width.saturating_sub(name.chars().count());
-        // A path once when first and last are in the same input.
-        let last = if s.first.input == s.last.input {
-            s.last.line.to_string()
+        let name = fit_right(&name_of(key), name_width);
+        let name_pad = name_width.saturating_sub(columns(&name));
+        let place = place(s, path_room);
+        let beside = if below {
+            String::new()
         } else {
-            format!(
-                "{}:{}",
-                sanitize(summary.input_name(s.last.input)),
-                s.last.line
-            )
+            format!("  {place}")
         };
         writeln!(
             out,
-            "  {:<5} {name}{:name_pad$} {} {:>10} {:>5.1}%  {}:{} → {last}",
+            "  {:<5} {name}{:name_pad$} {} {:>count_width$} {:>5.1}%{beside}",
             key.code,
             "",
             paint(category, &format!("{:<12}", category.as_str())),
             group(s.count),
             s.count as f64 * 100.0 / events as f64,
-            sanitize(summary.input_name(s.first.input)),
-            s.first.line,
         )?;
-        let reasons = s.top_reasons();
-        if !reasons.is_empty() {
-            let shown: Vec<String> = reasons
-                .iter()
-                .take(3)
-                .map(|(r, n)| format!("{} × {}", truncate_chars(&sanitize(r), 48), group(*n)))
-                .collect();
-            let more = reasons.len().saturating_sub(3);
-            writeln!(
-                out,
-                "        reasons: {}{}",
-                shown.join(", "),
-                if more > 0 {
-                    format!(", … {more} more")
-                } else {
-                    String::new()
-                }
-            )?;
+        if below {
+            writeln!(out, "{PLACE_BELOW}{place}")?;
         }
+        write_reasons(s, width, out)?;
         if let (Some(a), Some(b)) = (s.first_time, s.last_time) {
             writeln!(out, "        seen {} → {}", format_utc(a), format_utc(b))?;
         }
     }
-    write_timeline(summary, out)?;
-    write_inputs(summary, out)
+    write_timeline(summary, width, out)?;
+    write_inputs(summary, width, common, out)
 }
 
-fn write_inputs(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+/// A code's reasons, most frequent first, as many as fit, with how many
+/// more there were and how many events had none, so the line adds up to
+/// the code's count.
+fn write_reasons(s: &CodeStats, width: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
+    let reasons = s.top_reasons();
+    if reasons.is_empty() {
+        return Ok(());
+    }
+    let with_reason: u64 = reasons.iter().map(|r| r.1).sum::<u64>() + s.other_reasons;
+    let none = s.count.saturating_sub(with_reason);
+    let lead = "        reasons: ";
+    let limit = width.unwrap_or(usize::MAX);
+    let mut line = lead.to_string();
+    let mut shown = 0;
+    let mut shown_events = 0;
+    for (i, (reason, n)) in reasons.iter().enumerate() {
+        if i == 3 {
+            break;
+        }
+        let sep = if i == 0 { "" } else { ", " };
+        // What would follow if this were the last one shown.
+        let rest = reasons.len() - i - 1;
+        let tail = tail_of(rest, s.count - shown_events - n - none, none);
+        let item_room =
+            limit.saturating_sub(columns(&line) + sep.len() + columns(&tail) + 4 + group(*n).len());
+        let cut = if i == 0 { item_room.max(12) } else { item_room };
+        if cut < 12 && i > 0 {
+            break;
+        }
+        let text = fit_right(&sanitize(reason), cut.min(48));
+        line.push_str(&format!("{sep}{text} × {}", group(*n)));
+        shown += 1;
+        shown_events += n;
+    }
+    let more = reasons.len() - shown;
+    line.push_str(&tail_of(more, s.count - shown_events - none, none));
+    writeln!(out, "{line}")
+}
+
+/// The end of a reasons line: `, … 5 more (12)` and `, 3 without one`.
+fn tail_of(more: usize, more_events: u64, none: u64) -> String {
+    let mut tail = String::new();
+    if more > 0 {
+        tail.push_str(&format!(", … {more} more ({})", group(more_events)));
+    }
+    if none > 0 {
+        tail.push_str(&format!(", {} without one", group(none)));
+    }
+    tail
+}
+
+/// The inputs, one per row, their names without the first `common` bytes
+/// (a directory all of them are in).
+fn write_inputs(
+    summary: &Summary,
+    width: Option<usize>,
+    common: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if summary.inputs.len() < 2 {
         return Ok(());
     }
@@ -528,7 +671,10 @@ fn write_inputs(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
             human_bytes(i.bytes),
             group(i.lines_with_codes),
             group(i.events),
-            sanitize(&i.name)
+            fit_left(
+                &sanitize(i.name.get(common..).unwrap_or(&i.name)),
+                width.map_or(usize::MAX, |w| w.saturating_sub(47).max(MIN_PATH))
+            )
         )?;
     }
     Ok(())
@@ -553,7 +699,7 @@ const DISPLAY_BUCKETS: [(i64, &str); 13] = [
 
 /// Close events per time bucket as a sparkline, the bucket chosen so the
 /// whole span fits in about 60 columns, with the busiest buckets named.
-fn write_timeline(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+fn write_timeline(summary: &Summary, fit: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
     let t = &summary.timeline;
     let (Some(&first), Some(&last)) = (t.buckets.keys().next(), t.buckets.keys().next_back())
     else {
@@ -582,12 +728,15 @@ fn write_timeline(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
             }
         })
         .collect();
-    writeln!(
-        out,
-        "\nTimeline: close events per {unit}, {} → {}",
-        format_utc(start),
-        format_utc(start + n as i64 * width)
-    )?;
+    let (a, b) = span_text(start, start + n as i64 * width, |a, b| {
+        fit.is_none_or(|w| columns(&format!("Timeline: close events per {unit}, {a} → {b}")) <= w)
+    });
+    let head = format!("Timeline: close events per {unit},");
+    if fit.is_none_or(|w| columns(&head) + columns(&a) + columns(&b) + 4 <= w) {
+        writeln!(out, "\n{head} {a} → {b}")?;
+    } else {
+        writeln!(out, "\n{head}\n  {a} → {b}")?;
+    }
     writeln!(out, "  │{spark}│")?;
     let mut busiest: Vec<(usize, u64)> = counts
         .iter()
@@ -606,12 +755,18 @@ fn write_timeline(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
     busiest.retain(|b| b.1 > 1);
-    let top: Vec<String> = busiest
-        .iter()
-        .take(3)
-        .map(|(i, c)| format!("{} ({})", format_utc(start + *i as i64 * width), group(*c)))
-        .collect();
-    writeln!(out, "  busiest: {}", top.join(", "))
+    // As many of the three busiest as fit.
+    let mut line = String::from("  busiest:");
+    for (k, (i, c)) in busiest.iter().take(3).enumerate() {
+        let item = format!("{} ({})", format_utc(start + *i as i64 * width), group(*c));
+        let sep = if k == 0 { " " } else { ", " };
+        if k > 0 && fit.is_some_and(|w| columns(&line) + sep.len() + columns(&item) > w) {
+            break;
+        }
+        line.push_str(sep);
+        line.push_str(&item);
+    }
+    writeln!(out, "{line}")
 }
 
 fn write_prometheus(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
@@ -695,14 +850,75 @@ fn sanitize(s: &str) -> String {
         .collect()
 }
 
-fn truncate_chars(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
+/// Bytes of the directory every input's name starts with (through its
+/// last `/`), or 0 with fewer than two inputs or none in common.
+fn common_dir(summary: &Summary) -> usize {
+    let mut names = summary.inputs.values().map(|i| i.name.as_bytes());
+    let (Some(first), true) = (names.next(), summary.inputs.len() > 1) else {
+        return 0;
+    };
+    let mut len = first.len();
+    for name in names {
+        len = len.min(first.iter().zip(name).take_while(|(a, b)| a == b).count());
     }
+    first[..len]
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(0, |p| p + 1)
+}
+
+/// Two times as text, the second without its date when that is the same
+/// day and the line would not fit otherwise (`fits` says whether it does).
+fn span_text(a: i64, b: i64, fits: impl Fn(&str, &str) -> bool) -> (String, String) {
+    let (a, b) = (format_utc(a), format_utc(b));
+    if fits(&a, &b) || a.get(..11) != b.get(..11) {
+        return (a, b);
+    }
+    let short = b[11..].to_string();
+    (a, short)
+}
+
+/// Display columns of `s` (a wide character takes two).
+fn columns(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to at most `max` columns, ending in `…` when cut.
+fn fit_right(s: &str, max: usize) -> String {
+    if columns(s) <= max {
+        return s.to_string();
+    }
+    let mut t = String::new();
+    let mut used = 1;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max {
+            break;
+        }
+        used += w;
+        t.push(c);
+    }
+    t.push('…');
+    t
+}
+
+/// `s` cut to at most `max` columns from the left, starting with `…` when
+/// cut: the end of a path names the file.
+fn fit_left(s: &str, max: usize) -> String {
+    if columns(s) <= max {
+        return s.to_string();
+    }
+    let mut kept = Vec::new();
+    let mut used = 1;
+    for c in s.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
 /// 1234567 → "1,234,567".

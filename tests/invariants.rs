@@ -493,7 +493,7 @@ fn summary_of(input: &[u8], step: usize, threads: usize) -> serde_json::Value {
     let scanned = scan_on(batcher, &mut summary, threads);
     summary.add_scanned(scanned.lines, scanned.bytes);
     let mut out = Vec::new();
-    wscode_annotate::report::write_as(&summary, Format::Json, false, &mut out).unwrap();
+    wscode_annotate::report::write_as(&summary, Format::Json, false, None, &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
 }
 

@@ -393,3 +393,109 @@ fn go_log_and_pino_times_are_read() {
     assert_eq!(time(1006), "2026-11-24T03:12:04Z");
     assert_eq!(time(1001), "2026-11-24T03:13:04Z");
 }
+
+/// At a terminal's width, no line of the summary is wider, however long
+/// the paths, names and reasons: measured in display columns, with a code
+/// name in wide characters.
+#[test]
+fn the_summary_fits_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir
+        .path()
+        .join("var/log/services/gateway-production-eu-west-1/pods");
+    std::fs::create_dir_all(&deep).unwrap();
+    let sample = std::fs::read(fixture("sample.log")).unwrap();
+    let mut extra = sample.clone();
+    extra.extend_from_slice(
+        "2026-11-24T03:14:00Z ws closed close_code=4001 reason=\"トークンの有効期限が切れました、もう一度ログインしてください\"\n"
+            .as_bytes(),
+    );
+    let a = deep.join("gateway-7d9f8c6b5-x2k4q.log");
+    let b = deep.join("gateway-7d9f8c6b5-zz9p1-with-a-much-longer-name.log");
+    std::fs::write(&a, &sample).unwrap();
+    std::fs::write(&b, &extra).unwrap();
+    let table = dir.path().join("wide.toml");
+    std::fs::write(
+        &table,
+        "name = \"wide\"\nsource = \"test\"\n[[codes]]\ncode = 4001\nname = \"認証トークンの有効期限切れ（再ログインが必要）\"\ncategory = \"policy\"\nmeaning = \"m\"\nrecovery = \"r\"\nreconnect = \"after-reauth\"\n",
+    )
+    .unwrap();
+    for width in [160, 80, 60] {
+        let mut cmd = util::command(&["--summary", "--color", "always", "--codes"]);
+        cmd.arg(&table)
+            .arg(&a)
+            .arg(&b)
+            .env("COLUMNS", width.to_string());
+        let out = util::run_command(cmd, b"");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let text = out.text();
+        let plain = strip_colour(&text);
+        for line in plain.lines() {
+            let columns = unicode_width::UnicodeWidthStr::width(line);
+            assert!(columns <= width, "{columns} > {width}: {line}\n{plain}");
+        }
+        // What was cut is still there in part: both files, every code.
+        assert!(plain.contains("x2k4q.log"), "{plain}");
+        for code in ["1006", "1001", "1008", "1011", "1012", "4001"] {
+            assert!(plain.contains(&format!("  {code}  ")), "{code}: {plain}");
+        }
+        if width == 160 {
+            assert!(plain.contains("gateway-7d9f8c6b5-zz9p1-with-a-much-longer-name.log:"));
+        }
+    }
+    // Into a pipe nothing is fitted: full paths (names are cut at 36
+    // columns, always).
+    let mut cmd = util::command(&["--summary", "--codes"]);
+    cmd.arg(&table).arg(&a).arg(&b);
+    let out = util::run_command(cmd, b"");
+    assert!(out.text().contains(&*b.to_string_lossy()), "{}", out.text());
+    assert!(out.text().contains("認証トークンの有効期限切れ（再ログ…"));
+}
+
+/// A code's reasons line adds up to its count: the reasons shown, how many
+/// more there were, and how many events had none.
+#[test]
+fn reasons_add_up_to_the_count() {
+    let mut input = String::new();
+    let reasons = [("going", 3), ("idle", 2), ("bye", 1), ("x1", 1), ("x2", 1)];
+    for (reason, n) in reasons {
+        for _ in 0..n {
+            input.push_str(&format!("websocket: close 1001 (going away): {reason}\n"));
+        }
+    }
+    input.push_str("websocket: close 1001 (going away)\n".repeat(4).as_str());
+    let out = run(&["--summary"], input.as_bytes());
+    let text = out.text();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("reasons:"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        line.trim(),
+        "reasons: going × 3, idle × 2, bye × 1, … 2 more (2), 4 without one"
+    );
+    let numbers: u64 = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<u64>().unwrap())
+        .sum::<u64>()
+        - 2; // "2 more" counts reasons, not events
+    assert_eq!(numbers, 12);
+}
+
+fn strip_colour(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
