@@ -423,3 +423,17 @@ fn a_closed_pipe_ends_lookup_quietly() {
     assert!(status.code() == Some(0), "{status:?} {stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+/// The README's sample card is what the tool prints at 100 columns.
+#[test]
+fn the_readme_sample_card_is_real() {
+    let readme = std::fs::read_to_string(util::fixture("../README.md")).unwrap();
+    let marker = "$ COLUMNS=100 wscode-annotate lookup 1006\n";
+    let at = readme.find(marker).expect("the README shows a card") + marker.len();
+    let shown = &readme[at..at + readme[at..].find("```").unwrap()];
+    let mut cmd = util::command(&["lookup", "--color", "never", "1006"]);
+    cmd.env("COLUMNS", "100");
+    let out = util::run_command(cmd, b"");
+    assert_eq!(out.code, 0);
+    assert_eq!(shown, out.text());
+}
