@@ -160,6 +160,17 @@ impl Source {
         Ok(Box::new(reader))
     }
 
+    /// When a file was last modified, in Unix seconds (none for stdin, or
+    /// when the system cannot say).
+    pub fn modified(&self) -> Option<i64> {
+        let Source::File(path) = self else {
+            return None;
+        };
+        let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+        let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        i64::try_from(since.as_secs()).ok()
+    }
+
     /// The path messages name: as given, or `-` for stdin.
     pub fn path(&self) -> PathBuf {
         match self {

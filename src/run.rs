@@ -257,6 +257,7 @@ fn long_line_note(source: &Source, line: u64, limit: usize, passed_through: bool
 fn summarize_source(index: u32, source: &Source, ctx: &Context<'_>) -> Result<Summarized, Error> {
     let name = source.name();
     let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
+    summary.set_reference_time(source.modified());
     if let (Source::File(path), Some(pool)) = (source, ctx.pool) {
         let input_error = |e: io::Error| Error::Input {
             path: path.clone(),

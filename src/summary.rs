@@ -15,7 +15,7 @@ use crate::annotate::category_of;
 use crate::extract::Finding;
 use crate::gate::Gate;
 use crate::scan::{Fork, Line, Sink};
-use crate::timestamp::parse_line_time;
+use crate::timestamp::parse_line_time_near;
 
 /// Distinct reasons kept per code; the rest are counted as "other".
 pub const MAX_REASONS: usize = 256;
@@ -256,6 +256,9 @@ pub struct Summary {
     gate: Option<Arc<Gate>>,
     /// The input whose lines are being added.
     current: u32,
+    /// When the current input was last modified: a line's time without a
+    /// year is read near it.
+    reference_time: Option<i64>,
 }
 
 impl PartialEq for Summary {
@@ -285,6 +288,12 @@ impl Summary {
             },
         );
         s
+    }
+
+    /// Reads times without a year (syslog, klog) near `time` (Unix
+    /// seconds; `None`: now), for the input being counted.
+    pub fn set_reference_time(&mut self, time: Option<i64>) {
+        self.reference_time = time;
     }
 
     /// Makes input number `input` (named `name`) the one lines are counted for.
@@ -397,7 +406,9 @@ impl Fork for Summary {
             .inputs
             .get(&self.current)
             .map_or("", |i| i.name.as_str());
-        Summary::for_input(self.current, name, self.gate.clone())
+        let mut part = Summary::for_input(self.current, name, self.gate.clone());
+        part.reference_time = self.reference_time;
+        part
     }
 
     fn join(&mut self, part: Summary) -> std::io::Result<()> {
@@ -427,7 +438,7 @@ impl Sink for Summary {
             input: self.current,
             line: line.number,
         };
-        let time = parse_line_time(line.text);
+        let time = parse_line_time_near(line.text, self.reference_time);
         let input = self.inputs.entry(self.current).or_default();
         input.lines_with_codes += 1;
         input.events += findings.len() as u64;

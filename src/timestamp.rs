@@ -9,8 +9,9 @@
 //! epoch number (9-10 digits: seconds, with an optional fraction; 12-13:
 //! milliseconds, as pino writes; 15-16: microseconds; 18-19: nanoseconds).
 //! Times without a zone are UTC. klog and syslog times carry no year: it is
-//! the current year, or the year before when that would put the time more
-//! than a day in the future (a December log read in January).
+//! the year of a reference time (a file's modification time, else now), or
+//! the year before when that would put the time more than a day after the
+//! reference (a December log written to in January).
 //! Only lines with close codes are parsed, so this is off the hot path.
 
 use std::sync::OnceLock;
@@ -52,6 +53,13 @@ fn patterns() -> &'static Patterns {
 
 /// The time of a line, in seconds since the Unix epoch (UTC), if it has one.
 pub fn parse_line_time(line: &[u8]) -> Option<i64> {
+    parse_line_time_near(line, None)
+}
+
+/// [`parse_line_time`], with the time a line without a year is near
+/// (`None`: now): the input's modification time, as lines are written
+/// before their file was last modified.
+pub fn parse_line_time_near(line: &[u8], reference: Option<i64>) -> Option<i64> {
     let p = patterns();
     let head = &line[..line.len().min(LEADING_WINDOW + 40)];
     if let Some(c) = p
@@ -69,7 +77,7 @@ pub fn parse_line_time(line: &[u8]) -> Option<i64> {
         return clf(&c);
     }
     if let Some(c) = p.yearless.captures(head) {
-        return yearless(&c, now());
+        return yearless(&c, reference.unwrap_or_else(now));
     }
     let c = p.json.captures(line)?;
     if let Some(epoch) = c.name("epoch") {

@@ -499,3 +499,51 @@ fn strip_colour(s: &str) -> String {
     }
     out
 }
+
+/// syslog and klog times have no year: a file's lines take the year that
+/// puts them at most a day before the file was last modified.
+#[test]
+fn a_time_without_a_year_takes_the_files_modification_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("syslog");
+    std::fs::write(
+        &path,
+        "Nov 24 03:12:04 gw app[12]: websocket: close 1006 (abnormal closure)\n\
+         I1124 03:12:09.123456   7 conn.go:88] websocket: close 1001 (going away)\n",
+    )
+    .unwrap();
+    let day = |y: i32, m: u32, d: u32| {
+        // Days from the civil date, enough for these dates (no chrono here).
+        let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * m + 2) / 5 + d - 1;
+        let doe = yoe as u32 * 365 + yoe as u32 / 4 - yoe as u32 / 100 + doy;
+        let days = era as i64 * 146_097 + doe as i64 - 719_468;
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(days as u64 * 86_400)
+    };
+    for (modified, year) in [
+        (day(2024, 12, 1), "2024"),
+        (day(2025, 1, 3), "2024"),
+        (day(2023, 11, 25), "2023"),
+    ] {
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(modified).unwrap();
+        drop(file);
+        let out = run(
+            &["--summary", "--format", "json", path.to_str().unwrap()],
+            b"",
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            v["first_time"],
+            format!("{year}-11-24T03:12:04Z"),
+            "{modified:?}"
+        );
+        assert_eq!(
+            v["last_time"],
+            format!("{year}-11-24T03:12:09Z"),
+            "{modified:?}"
+        );
+    }
+}
