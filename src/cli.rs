@@ -141,6 +141,15 @@ pub struct Args {
     #[arg(long, value_name = "BYTES", value_parser = parse_max_line)]
     pub max_line_length: Option<usize>,
 
+    /// The name of standard input in output and messages (JSON `source`,
+    /// the summary's inputs, GitHub `file=`), instead of `-`.
+    ///
+    /// For logs fed through a pipe by something that knows where they came
+    /// from: `kubectl logs pod/gw-7d9f | wscode-annotate --label gw-7d9f -s`,
+    /// or an engine's input file name.
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+
     /// Load a code table: a file of a service's own codes, or a bundled name.
     ///
     /// A TOML or JSON file, or a bundled table by name (see
@@ -446,11 +455,16 @@ pub struct Config {
 impl Config {
     /// Resolves the command line against the environment.
     pub fn new(args: Args, env: &Environment) -> Config {
-        let inputs = if args.files.is_empty() {
-            vec![Source::Stdin]
+        let mut inputs = if args.files.is_empty() {
+            vec![Source::Stdin(None)]
         } else {
             args.files.iter().map(|p| Source::from_arg(p)).collect()
         };
+        for input in &mut inputs {
+            if let Source::Stdin(label) = input {
+                label.clone_from(&args.label);
+            }
+        }
         let format = format_of(args.format);
         // The configuration file, unless --no-config: flags > env > file.
         let file = env.config.as_ref().filter(|_| !args.no_config);
@@ -711,11 +725,25 @@ mod tests {
             Args::try_parse_from(["w"]).unwrap(),
             &Environment::default(),
         );
-        assert_eq!(c.inputs, vec![Source::Stdin]);
+        assert_eq!(c.inputs, vec![Source::Stdin(None)]);
         let c = Config::new(
             Args::try_parse_from(["w", "a.log", "-"]).unwrap(),
             &Environment::default(),
         );
-        assert_eq!(c.inputs, vec![Source::File("a.log".into()), Source::Stdin]);
+        assert_eq!(
+            c.inputs,
+            vec![Source::File("a.log".into()), Source::Stdin(None)]
+        );
+        let c = Config::new(
+            Args::try_parse_from(["w", "--label", "gw-7d9f", "a.log", "-"]).unwrap(),
+            &Environment::default(),
+        );
+        assert_eq!(
+            c.inputs,
+            vec![
+                Source::File("a.log".into()),
+                Source::Stdin(Some("gw-7d9f".into()))
+            ]
+        );
     }
 }

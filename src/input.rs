@@ -20,8 +20,9 @@ use crate::error::Error;
 /// Where lines come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// Standard input (no file arguments, or `-`).
-    Stdin,
+    /// Standard input (no file arguments, or `-`), with the name `--label`
+    /// gives it.
+    Stdin(Option<String>),
     /// A path exactly as given on the command line.
     File(PathBuf),
 }
@@ -30,17 +31,17 @@ impl Source {
     /// Turns a command-line argument into a source (`-` is stdin).
     pub fn from_arg(arg: &Path) -> Source {
         if arg.as_os_str() == "-" {
-            Source::Stdin
+            Source::Stdin(None)
         } else {
             Source::File(arg.to_path_buf())
         }
     }
 
-    /// The name printed in output and messages: `-` for stdin, else the path
-    /// as given (lossily decoded if it is not UTF-8).
+    /// The name printed in output and messages: `-` for stdin (or its
+    /// `--label`), else the path as given (lossily decoded if it is not UTF-8).
     pub fn name(&self) -> String {
         match self {
-            Source::Stdin => "-".to_string(),
+            Source::Stdin(label) => label.as_deref().unwrap_or("-").to_string(),
             Source::File(p) => p.to_string_lossy().into_owned(),
         }
     }
@@ -48,7 +49,7 @@ impl Source {
     /// True for standard input that is a pipe: another process is writing
     /// it, on a CPU of its own.
     pub fn is_pipe(&self) -> bool {
-        matches!(self, Source::Stdin) && rustix::pipe::fcntl_getpipe_size(io::stdin()).is_ok()
+        matches!(self, Source::Stdin(_)) && rustix::pipe::fcntl_getpipe_size(io::stdin()).is_ok()
     }
 
     /// For a regular file small enough to scan in a batch or two
@@ -113,10 +114,10 @@ impl Source {
             source,
         };
         let path = match self {
-            Source::Stdin if search_zip => {
+            Source::Stdin(_) if search_zip => {
                 return crate::decompress::decompressed(io::stdin(), None).map_err(input_error)
             }
-            Source::Stdin => {
+            Source::Stdin(_) => {
                 let (found, reader) = crate::decompress::sniff(io::stdin()).map_err(input_error)?;
                 if let Some(format) = found {
                     note(looks(format!(
@@ -171,10 +172,10 @@ impl Source {
         i64::try_from(since.as_secs()).ok()
     }
 
-    /// The path messages name: as given, or `-` for stdin.
+    /// The path messages name: as given, or `-` for stdin (or its label).
     pub fn path(&self) -> PathBuf {
         match self {
-            Source::Stdin => "-".into(),
+            Source::Stdin(label) => label.as_deref().unwrap_or("-").into(),
             Source::File(p) => p.clone(),
         }
     }

@@ -44,8 +44,10 @@ pub fn write_as(
 }
 
 /// Reads the JSON summaries in `paths` and adds them up, input indices
-/// following each other in order. An unreadable or malformed file is
-/// passed to `report` and skipped.
+/// following each other in order. `-` is stdin. A file may hold one
+/// summary or many (JSON Lines, or objects one after another, as an engine
+/// collects them). An unreadable input, or a malformed object (and what
+/// follows it in that input), is passed to `report` and skipped.
 pub fn merge_files(
     paths: &[std::path::PathBuf],
     report: &mut dyn FnMut(&Error),
@@ -53,38 +55,57 @@ pub fn merge_files(
     let mut total = Summary::default();
     let mut errored = false;
     for path in paths {
-        let loaded = std::fs::read(path)
-            .map_err(|source| Error::Input {
-                path: path.clone(),
-                source,
-            })
-            .and_then(|bytes| {
-                let parsed: Report =
-                    serde_json::from_slice(&bytes).map_err(|e| Error::Summary {
+        let reader: Box<dyn io::Read> = if path.as_os_str() == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            match std::fs::File::open(path) {
+                Ok(file) => Box::new(file),
+                Err(source) => {
+                    report(&Error::Input {
                         path: path.clone(),
-                        reason: e.to_string(),
-                    })?;
-                if parsed.schema != SCHEMA {
-                    return Err(Error::Summary {
-                        path: path.clone(),
-                        reason: format!(
-                            "schema is '{}', this version reads '{SCHEMA}'",
-                            parsed.schema
-                        ),
+                        source,
                     });
+                    errored = true;
+                    continue;
                 }
-                Ok(parsed)
-            });
-        match loaded {
-            Ok(parsed) => {
-                let mut summary = parsed.into_summary();
-                summary.shift_inputs(total.inputs.len() as u32);
-                total += summary;
             }
-            Err(e) => {
-                report(&e);
-                errored = true;
-            }
+        };
+        let reader = io::BufReader::with_capacity(256 * 1024, reader);
+        let mut objects = serde_json::Deserializer::from_reader(reader).into_iter::<Report>();
+        let mut read = 0;
+        loop {
+            let failure = match objects.next() {
+                None if read == 0 => Error::Summary {
+                    path: path.clone(),
+                    reason: "it is empty".to_string(),
+                },
+                None => break,
+                Some(Err(e)) if e.is_io() => Error::Input {
+                    path: path.clone(),
+                    source: e.into(),
+                },
+                Some(Err(e)) => Error::Summary {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                },
+                Some(Ok(parsed)) if parsed.schema != SCHEMA => Error::Summary {
+                    path: path.clone(),
+                    reason: format!(
+                        "schema is '{}', this version reads '{SCHEMA}'",
+                        parsed.schema
+                    ),
+                },
+                Some(Ok(parsed)) => {
+                    read += 1;
+                    let mut summary = parsed.into_summary();
+                    summary.shift_inputs(total.inputs.len() as u32);
+                    total += summary;
+                    continue;
+                }
+            };
+            report(&failure);
+            errored = true;
+            break;
         }
     }
     (total, errored)

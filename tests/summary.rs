@@ -547,3 +547,68 @@ fn a_time_without_a_year_takes_the_files_modification_year() {
         );
     }
 }
+
+/// What an engine collects is JSON Lines on stdin: `merge -` reads it, any
+/// mix of files and stdin, and `--label` names what was fed through stdin.
+#[test]
+fn merge_reads_json_lines_from_stdin_and_labels_name_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = std::fs::read(fixture("sample.log")).unwrap();
+    let part = |label: &str| {
+        let out = run(&["--summary", "--format", "json", "--label", label], &input);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let mut lines = part("pod/gw-1");
+    lines.extend(part("pod/gw-2"));
+    let file = dir.path().join("third.json");
+    std::fs::write(&file, part("pod/gw-3")).unwrap();
+    let mut cmd = util::command(&["merge", "--format", "json", "-"]);
+    cmd.arg(&file);
+    let out = util::run_command(cmd, &lines);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(m["events"], 39);
+    let sources: Vec<&str> = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["pod/gw-1", "pod/gw-2", "pod/gw-3"]);
+    let c1006 = m["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == 1006)
+        .unwrap();
+    assert_eq!(c1006["first_line"]["source"], "pod/gw-1");
+    assert_eq!(c1006["last_line"]["source"], "pod/gw-3");
+    // A label names stdin in JSON Lines and in messages too.
+    let out = run(&["--format", "json", "--label", "pod/gw-1"], &input);
+    assert_eq!(out.json()[0]["source"], "pod/gw-1");
+    // An empty input, or a broken object after good ones, is an error for
+    // that input; what came before it and the other inputs still count.
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, b"").unwrap();
+    let mut broken = part("pod/gw-4");
+    broken.extend_from_slice(b"{\"schema\": 3}\n");
+    let mut cmd = util::command(&["merge", "--format", "json"]);
+    cmd.arg(&empty).arg("-").arg(&file);
+    let out = util::run_command(cmd, &broken);
+    assert_eq!(out.code, 2);
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(m["events"], 26);
+    assert!(
+        out.stderr
+            .contains("empty.json: not a wscode-annotate JSON summary (it is empty)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("-: not a wscode-annotate JSON summary (invalid type"),
+        "{}",
+        out.stderr
+    );
+}
