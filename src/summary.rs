@@ -100,16 +100,47 @@ impl CodeStats {
         self.cap_reasons();
     }
 
-    /// Keeps the [`MAX_REASONS`] most frequent reasons (ties: alphabetical),
-    /// which depends only on the counts, not on merge order.
+    /// Counts one occurrence of `reason`. Reasons are a Misra-Gries summary
+    /// of at most [`MAX_REASONS`] counters: exact while a code has that many
+    /// distinct reasons or fewer. Past that, a new reason with no counter
+    /// free takes one from every counter (the decrements and the newcomer go
+    /// to `other_reasons`), so every reason seen more often than 1 in
+    /// `MAX_REASONS + 1` of the code's reasoned events keeps a counter, and
+    /// each count is low by at most that share, whatever the order of lines.
+    fn add_reason(&mut self, reason: &str) {
+        if let Some(n) = self.reasons.get_mut(reason) {
+            *n += 1;
+        } else if self.reasons.len() < MAX_REASONS {
+            self.reasons.insert(reason.to_string(), 1);
+        } else {
+            self.other_reasons += self.reasons.len() as u64 + 1;
+            self.reasons.retain(|_, n| {
+                *n -= 1;
+                *n > 0
+            });
+        }
+    }
+
+    /// After counters were added up, at most [`MAX_REASONS`] are kept: the
+    /// (MAX_REASONS + 1)-th largest count is taken from every counter (what
+    /// is taken goes to `other_reasons`), the Misra-Gries merge, with the
+    /// same bound as [`CodeStats::add_reason`]. Merging two summaries is
+    /// commutative; how parts are grouped can change counts within the bound.
     fn cap_reasons(&mut self) {
         if self.reasons.len() <= MAX_REASONS {
             return;
         }
-        let mut all: Vec<(String, u64)> = std::mem::take(&mut self.reasons).into_iter().collect();
-        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        self.other_reasons += all.drain(MAX_REASONS..).map(|(_, n)| n).sum::<u64>();
-        self.reasons = all.into_iter().collect();
+        let mut counts: Vec<u64> = self.reasons.values().copied().collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        let cut = counts[MAX_REASONS];
+        let mut taken = 0;
+        self.reasons.retain(|_, n| {
+            let t = (*n).min(cut);
+            taken += t;
+            *n -= t;
+            *n > 0
+        });
+        self.other_reasons += taken;
     }
 
     /// The reasons, most frequent first.
@@ -457,12 +488,7 @@ impl Sink for Summary {
                 Some(r) if r.end <= line.text.len() => {
                     let text = crate::extract::reason_text(line.text, r.clone());
                     let text = truncate(&text, MAX_REASON_LEN);
-                    if stats.reasons.len() < MAX_REASONS || stats.reasons.contains_key(text) {
-                        *stats.reasons.entry(text.to_string()).or_default() += 1;
-                    } else {
-                        stats.reasons.insert(text.to_string(), 1);
-                        stats.cap_reasons();
-                    }
+                    stats.add_reason(text);
                 }
                 _ => {}
             }
@@ -520,19 +546,82 @@ mod tests {
     }
 
     #[test]
-    fn reasons_cap_the_same_in_any_order() {
+    fn reasons_keep_every_frequent_one_in_any_order_within_the_bound() {
+        let at = Location { input: 0, line: 1 };
+        // Reasons that carry ids: 3000 distinct ones seen once, and a few
+        // frequent ones arriving after and among them.
+        let mut stream: Vec<String> = (0..3000).map(|i| format!("conn c-{i} reset")).collect();
+        for k in 0..400 {
+            stream.insert(1000 + k * 5, "unexpected EOF".to_string());
+        }
+        for k in 0..60 {
+            stream.push(format!("idle timeout {}", k % 3));
+        }
+        let truth = |r: &str| stream.iter().filter(|s| *s == r).count() as u64;
+        let n = stream.len() as u64;
+        let bound = n / (MAX_REASONS as u64 + 1);
+        let check = |stats: &CodeStats, what: &str| {
+            assert!(stats.reasons.len() <= MAX_REASONS, "{what}");
+            assert_eq!(
+                stats.reasons.values().sum::<u64>() + stats.other_reasons,
+                n,
+                "{what}: counts add up"
+            );
+            for (reason, &kept) in &stats.reasons {
+                let t = truth(reason);
+                assert!(
+                    kept <= t && t - kept <= bound,
+                    "{what}: {reason} {kept} of {t}"
+                );
+            }
+            let eof = stats.reasons.get("unexpected EOF").copied().unwrap_or(0);
+            assert!(
+                eof + bound >= 400,
+                "{what}: the frequent reason is kept ({eof})"
+            );
+            assert_eq!(stats.top_reasons()[0].0, "unexpected EOF", "{what}");
+        };
+        let mut one = CodeStats::new(at);
+        for r in &stream {
+            one.add_reason(r);
+        }
+        check(&one, "one scan");
+        let mut reversed = CodeStats::new(at);
+        for r in stream.iter().rev() {
+            reversed.add_reason(r);
+        }
+        check(&reversed, "reversed");
+        // Split in parts, merged in either order.
+        let mut parts: Vec<CodeStats> = (0..4).map(|_| CodeStats::new(at)).collect();
+        for (i, r) in stream.iter().enumerate() {
+            parts[i * 4 / stream.len()].add_reason(r);
+        }
+        let mut forward = CodeStats::new(at);
+        for p in parts.iter().cloned() {
+            forward.merge(p);
+        }
+        check(&forward, "merged");
+        let mut backward = CodeStats::new(at);
+        for p in parts.into_iter().rev() {
+            backward.merge(p);
+        }
+        check(&backward, "merged backwards");
+    }
+
+    #[test]
+    fn reasons_are_exact_up_to_the_cap() {
         let at = Location { input: 0, line: 1 };
         let mut one = CodeStats::new(at);
         let mut parts = [CodeStats::new(at), CodeStats::new(at)];
         for i in 0..(MAX_REASONS as u64 * 3) {
-            let reason = format!("reason {}", i % (MAX_REASONS as u64 + 40));
-            *one.reasons.entry(reason.clone()).or_default() += 1;
-            *parts[(i % 2) as usize].reasons.entry(reason).or_default() += 1;
+            let reason = format!("reason {}", i % MAX_REASONS as u64);
+            one.add_reason(&reason);
+            parts[(i % 2) as usize].add_reason(&reason);
         }
-        one.cap_reasons();
         let [mut a, b] = parts;
         a.merge(b);
         assert_eq!(a.reasons, one.reasons);
-        assert_eq!(a.other_reasons, one.other_reasons);
+        assert_eq!(one.other_reasons, 0);
+        assert!(one.reasons.values().all(|&n| n == 3));
     }
 }

@@ -612,3 +612,51 @@ fn merge_reads_json_lines_from_stdin_and_labels_name_stdin() {
         out.stderr
     );
 }
+
+/// Reasons that carry ids: the most frequent reason is kept by one scan
+/// and by a split-and-merged scan alike, even when it comes after more
+/// than 256 distinct ones.
+#[test]
+fn the_most_frequent_reason_survives_many_distinct_ones() {
+    let mut log = String::new();
+    for i in 0..1000 {
+        log.push_str(&format!(
+            "websocket: close 1006 (abnormal closure): read tcp conn-{i}: reset\n"
+        ));
+    }
+    for _ in 0..300 {
+        log.push_str("websocket: close 1006 (abnormal closure): unexpected EOF\n");
+    }
+    let whole = run(&["--summary", "--format", "json"], log.as_bytes());
+    let (a, b) = log.split_at(log.len() / 2 + 7);
+    let (a, b) = (a.rsplit_once('\n').unwrap().0.to_string() + "\n", {
+        let cut = a.rsplit_once('\n').unwrap().1;
+        cut.to_string() + b
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut parts = Vec::new();
+    for (i, part) in [a, b].iter().enumerate() {
+        let out = run(&["--summary", "--format", "json"], part.as_bytes());
+        let path = dir.path().join(format!("{i}.json"));
+        std::fs::write(&path, &out.stdout).unwrap();
+        parts.push(path);
+    }
+    let mut cmd = util::command(&["merge", "--format", "json"]);
+    cmd.args(&parts);
+    let merged = util::run_command(cmd, b"");
+    for out in [whole, merged] {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let code = &v["codes"][0];
+        assert_eq!(code["count"], 1300);
+        assert_eq!(code["reasons"][0]["reason"], "unexpected EOF", "{code}");
+        let kept: u64 = code["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(kept + code["other_reasons"].as_u64().unwrap(), 1300);
+        let eof = code["reasons"][0]["count"].as_u64().unwrap();
+        assert!(eof <= 300 && eof + 1300 / 257 >= 300, "{eof}");
+    }
+}
