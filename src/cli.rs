@@ -214,6 +214,11 @@ pub struct MergeArgs {
     /// Colour: auto, always or never [default: auto].
     #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<ColorArg>,
+
+    /// Exit with status 1 when a rule trips on the merged counts, as
+    /// `--summary --fail-on` does on one scan (same rules).
+    #[arg(long, value_delimiter = ',', value_name = "SPEC", value_parser = parse_rule)]
+    pub fail_on: Vec<Rule>,
 }
 
 /// `--format` of `merge`.
@@ -389,6 +394,8 @@ pub enum Command {
         color: bool,
         /// Fit the text to this many columns.
         width: Option<usize>,
+        /// `--fail-on`: rules checked on the merged counts.
+        gate: Option<Gate>,
     },
     /// Print a shell completion script.
     Completions(clap_complete::Shell),
@@ -532,6 +539,7 @@ impl Config {
                     format,
                     color: resolve_color(m.color, format),
                     width,
+                    gate: (!m.fail_on.is_empty()).then(|| Gate { rules: m.fail_on }),
                 }
             }
             Some(Subcommand::Completions(c)) => Command::Completions(c.shell),

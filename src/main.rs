@@ -104,15 +104,37 @@ fn main() -> ExitCode {
             format,
             color,
             width,
+            gate,
         } => {
             let mut report = |e: &Error| message(e);
-            let (summary, errored) = report::merge_files(files, &mut report);
+            let (summary, mut errored) = report::merge_files(files, &mut report);
+            let mut trips = Vec::new();
+            if let Some(gate) = gate {
+                let mut hits = Vec::new();
+                for rule in &gate.rules {
+                    match summary.lines_matching(rule) {
+                        Some(n) => hits.push(n),
+                        None => {
+                            say(format_args!(
+                                "--fail-on {rule}: a summary has no line counts per category \
+                                 (made by an older version); make it again"
+                            ));
+                            errored = true;
+                            hits.push(0);
+                        }
+                    }
+                }
+                trips = gate.trips(&hits);
+            }
             let mut out = out;
-            match report::write_as(&summary, *format, *color, *width, &mut out)
-                .and_then(|()| out.flush())
-            {
-                Ok(()) => ExitCode::from(if errored { 2 } else { 0 }),
+            let written = report::write_as(&summary, *format, *color, *width, &mut out)
+                .and_then(|()| out.flush());
+            report_trips(&trips);
+            match written {
                 Err(e) => output_failed(e),
+                Ok(()) if errored => ExitCode::from(2),
+                Ok(()) if !trips.is_empty() => ExitCode::from(1),
+                Ok(()) => ExitCode::SUCCESS,
             }
         }
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
@@ -158,15 +180,7 @@ fn main() -> ExitCode {
             let written = threaded.finish();
             match result {
                 Ok(outcome) => {
-                    for trip in &outcome.trips {
-                        say(format_args!(
-                            "--fail-on {}: {} line{} matched (limit {})",
-                            trip.rule,
-                            trip.lines,
-                            if trip.lines == 1 { "" } else { "s" },
-                            trip.limit
-                        ));
-                    }
+                    report_trips(&outcome.trips);
                     match written {
                         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => output_failed(e),
                         _ if wscode_annotate::interrupt::requested() => ExitCode::from(130),
@@ -254,6 +268,19 @@ fn misplaced_subcommand(config: &Config) -> Option<&'static str> {
 /// The man page of the tool, or `wscode-annotate-SUBCOMMAND(1)`.
 fn man_page(subcommand: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
     wscode_annotate::help::man_page(Args::command(), subcommand, out)
+}
+
+/// One line on stderr per `--fail-on` rule that tripped.
+fn report_trips(trips: &[wscode_annotate::gate::Trip]) {
+    for trip in trips {
+        say(format_args!(
+            "--fail-on {}: {} line{} matched (limit {})",
+            trip.rule,
+            trip.lines,
+            if trip.lines == 1 { "" } else { "s" },
+            trip.limit
+        ));
+    }
 }
 
 /// A closed pipe ends quietly (`| head`); any other write error is reported.

@@ -163,6 +163,10 @@ pub struct CategoryReport {
     pub events: u64,
     /// Its share of all events, 0-1.
     pub share: f64,
+    /// Lines with at least one code in it (what a `--fail-on` category
+    /// rule counts); absent in summaries from before this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<u64>,
 }
 
 /// A line in an input, so a reader can jump to it (`PATH:LINE`).
@@ -297,6 +301,8 @@ impl Report {
                     category: c.as_str().to_string(),
                     events: n,
                     share: share(n, events),
+                    lines: (!summary.category_lines_missing)
+                        .then(|| summary.category_lines.get(&c).copied().unwrap_or(0)),
                 })
                 .collect(),
             codes: codes_by_count(summary)
@@ -353,6 +359,14 @@ impl Report {
                     events: input.events,
                 },
             );
+        }
+        for c in &self.categories {
+            match (c.lines, c.category.parse::<Category>()) {
+                (Some(n), Ok(category)) => {
+                    summary.category_lines.insert(category, n);
+                }
+                _ => summary.category_lines_missing = true,
+            }
         }
         let parse_time = |t: &Option<String>| {
             t.as_deref()

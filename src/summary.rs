@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::annotate::category_of;
 use crate::extract::Finding;
 use crate::gate::Gate;
+use crate::registry::Category;
 use crate::scan::{Fork, Line, Sink};
 use crate::timestamp::parse_line_time_near;
 
@@ -284,6 +285,11 @@ pub struct Summary {
     pub timeline: Timeline,
     /// Lines that matched each `--fail-on` rule, in rule order.
     pub gate_hits: Vec<u64>,
+    /// Lines with at least one code of each category: what a category rule
+    /// of `merge --fail-on` counts.
+    pub category_lines: BTreeMap<Category, u64>,
+    /// A merged part did not record `category_lines` (an older version).
+    pub category_lines_missing: bool,
     gate: Option<Arc<Gate>>,
     /// The input whose lines are being added.
     current: u32,
@@ -298,6 +304,8 @@ impl PartialEq for Summary {
             && self.codes == other.codes
             && self.timeline == other.timeline
             && self.gate_hits == other.gate_hits
+            && self.category_lines == other.category_lines
+            && self.category_lines_missing == other.category_lines_missing
     }
 }
 
@@ -319,6 +327,26 @@ impl Summary {
             },
         );
         s
+    }
+
+    /// Lines a `--fail-on` rule counts, from the summary's counts (how
+    /// `merge --fail-on` gates): a category rule, lines with a code of that
+    /// category; a code rule, the code's count. A range rule adds up its
+    /// codes' counts, so a line with two codes of the range counts twice
+    /// (the gate of a scan counts it once). `None` for a category rule when
+    /// a merged part did not record line counts.
+    pub fn lines_matching(&self, rule: &crate::gate::Rule) -> Option<u64> {
+        match &rule.target {
+            crate::gate::Target::Category(c) => (!self.category_lines_missing)
+                .then(|| self.category_lines.get(c).copied().unwrap_or(0)),
+            crate::gate::Target::Codes(range) => Some(
+                self.codes
+                    .iter()
+                    .filter(|(key, _)| range.contains(&key.code))
+                    .map(|(_, s)| s.count)
+                    .sum(),
+            ),
+        }
     }
 
     /// Reads times without a year (syslog, klog) near `time` (Unix
@@ -416,6 +444,10 @@ impl AddAssign for Summary {
             }
         }
         self.timeline.merge(other.timeline);
+        for (category, n) in other.category_lines {
+            *self.category_lines.entry(category).or_default() += n;
+        }
+        self.category_lines_missing |= other.category_lines_missing;
         if self.gate_hits.len() < other.gate_hits.len() {
             self.gate_hits.resize(other.gate_hits.len(), 0);
         }
@@ -473,6 +505,14 @@ impl Sink for Summary {
         let input = self.inputs.entry(self.current).or_default();
         input.lines_with_codes += 1;
         input.events += findings.len() as u64;
+        let mut seen: Vec<Category> = Vec::new();
+        for f in findings {
+            let category = category_of(f);
+            if !seen.contains(&category) {
+                seen.push(category);
+                *self.category_lines.entry(category).or_default() += 1;
+            }
+        }
         for f in findings {
             let key = CodeKey {
                 code: f.code,

@@ -660,3 +660,63 @@ fn the_most_frequent_reason_survives_many_distinct_ones() {
         assert!(eof <= 300 && eof + 1300 / 257 >= 300, "{eof}");
     }
 }
+
+/// `merge --fail-on` gates on merged summaries as `--summary --fail-on`
+/// does on one scan of all the logs: same rules, same statuses, same
+/// messages; categories carry the line counts a category rule needs.
+#[test]
+fn merge_fail_on_gates_like_one_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = std::fs::read_to_string(fixture("sample.log")).unwrap();
+    let lines: Vec<&str> = input.split_inclusive('\n').collect();
+    let mut parts = Vec::new();
+    for (i, chunk) in lines.chunks(25).enumerate() {
+        let out = run(
+            &["--summary", "--format", "json"],
+            chunk.concat().as_bytes(),
+        );
+        let path = dir.path().join(format!("{i}.json"));
+        std::fs::write(&path, &out.stdout).unwrap();
+        parts.push(path);
+    }
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&parts[0]).unwrap()).unwrap();
+    assert!(v["categories"][0]["lines"].is_u64(), "{v}");
+    for spec in [
+        "error",
+        "error>6",
+        "error>5",
+        "1006>4",
+        "1006>5",
+        "4000-4999",
+        "policy,invalid>0",
+        "protocol",
+    ] {
+        let scan = run(&["--summary", "--fail-on", spec], input.as_bytes());
+        let mut cmd = util::command(&["merge", "--fail-on", spec]);
+        cmd.args(&parts);
+        let merged = util::run_command(cmd, b"");
+        assert_eq!(merged.code, scan.code, "{spec}: {}", merged.stderr);
+        assert_eq!(merged.stderr, scan.stderr, "{spec}");
+    }
+    // A part without line counts (an older version) cannot answer a
+    // category rule: status 2 with a message; a code rule still works.
+    let mut old: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&parts[0]).unwrap()).unwrap();
+    for c in old["categories"].as_array_mut().unwrap() {
+        c.as_object_mut().unwrap().remove("lines");
+    }
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, old.to_string()).unwrap();
+    let mut cmd = util::command(&["merge", "--fail-on", "error"]);
+    cmd.arg(&old_path).arg(&parts[1]);
+    let out = util::run_command(cmd, b"");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no line counts per category"),
+        "{}",
+        out.stderr
+    );
+    let mut cmd = util::command(&["merge", "--fail-on", "1006>100"]);
+    cmd.arg(&old_path).arg(&parts[1]);
+    assert_eq!(util::run_command(cmd, b"").code, 0);
+}
