@@ -539,7 +539,7 @@ impl Config {
                     format,
                     color: resolve_color(m.color, format),
                     width,
-                    gate: (!m.fail_on.is_empty()).then(|| Gate { rules: m.fail_on }),
+                    gate: (!m.fail_on.is_empty()).then_some(Gate { rules: m.fail_on }),
                 }
             }
             Some(Subcommand::Completions(c)) => Command::Completions(c.shell),
