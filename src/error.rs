@@ -81,6 +81,19 @@ pub enum Error {
         reason: String,
     },
 
+    /// A summary given to `merge` was made with other code tables,
+    /// patterns or filters than the first: its counts do not add up with
+    /// the others'.
+    #[error("{}: made with {theirs}, but the first summary with {first}; merge summaries made alike", .path.display())]
+    Unlike {
+        /// The file given to `merge`.
+        path: PathBuf,
+        /// What it was made with.
+        theirs: String,
+        /// What the first summary was made with.
+        first: String,
+    },
+
     /// Flags that do not go together.
     #[error("{0}")]
     Usage(String),

@@ -108,6 +108,28 @@ fn main() -> ExitCode {
         } => {
             let mut report = |e: &Error| message(e);
             let (summary, mut errored) = report::merge_files(files, &mut report);
+            // Names and categories come from the tables loaded here: say so
+            // when the summaries were made with others.
+            if let Some(made) = &summary.made_with {
+                let here: Vec<String> = wscode_annotate::registry::installed_tables()
+                    .iter()
+                    .map(|t| t.name.to_string())
+                    .collect();
+                if made.tables != here && !config.quiet {
+                    let list = |v: &[String]| {
+                        if v.is_empty() {
+                            "none".to_string()
+                        } else {
+                            v.join(",")
+                        }
+                    };
+                    say(format_args!(
+                        "the summaries were made with code tables {}, but names and categories here come from {}; pass the same --codes to merge",
+                        list(&made.tables),
+                        list(&here)
+                    ));
+                }
+            }
             let mut trips = Vec::new();
             if let Some(gate) = gate {
                 let mut hits = Vec::new();

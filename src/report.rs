@@ -12,7 +12,7 @@ use crate::cli::Config;
 use crate::error::Error;
 use crate::printer::Format;
 use crate::registry::{describe, Category};
-use crate::summary::{CodeKey, CodeStats, InputStats, Location, Summary, Timeline};
+use crate::summary::{CodeKey, CodeStats, InputStats, Location, MadeWith, Summary, Timeline};
 use crate::timestamp::format_utc;
 
 /// Identifies the JSON summary schema; bumped only for incompatible changes.
@@ -54,6 +54,8 @@ pub fn merge_files(
 ) -> (Summary, bool) {
     let mut total = Summary::default();
     let mut errored = false;
+    // What the first summary was made with; the others must match it.
+    let mut first_made: Option<MadeWith> = None;
     for path in paths {
         let reader: Box<dyn io::Read> = if path.as_os_str() == "-" {
             Box::new(io::stdin().lock())
@@ -95,8 +97,30 @@ pub fn merge_files(
                         parsed.schema
                     ),
                 },
+                Some(Ok(parsed))
+                    if first_made
+                        .as_ref()
+                        .zip(parsed.made_with.as_ref())
+                        .is_some_and(|(a, b)| !a.same_counting(b)) =>
+                {
+                    Error::Unlike {
+                        path: path.clone(),
+                        theirs: parsed
+                            .made_with
+                            .as_ref()
+                            .map(MadeWith::describe)
+                            .unwrap_or_default(),
+                        first: first_made
+                            .as_ref()
+                            .map(MadeWith::describe)
+                            .unwrap_or_default(),
+                    }
+                }
                 Some(Ok(parsed)) => {
                     read += 1;
+                    if first_made.is_none() {
+                        first_made.clone_from(&parsed.made_with);
+                    }
                     let mut summary = parsed.into_summary();
                     summary.shift_inputs(total.inputs.len() as u32);
                     total += summary;
@@ -108,6 +132,7 @@ pub fn merge_files(
             break;
         }
     }
+    total.made_with = first_made;
     (total, errored)
 }
 
@@ -137,6 +162,10 @@ pub struct Report {
     pub codes: Vec<CodeReport>,
     /// Close events over time.
     pub timeline: TimelineReport,
+    /// The version, code tables, patterns and filters the counts were made
+    /// with; absent in summaries from before this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_with: Option<MadeWith>,
 }
 
 /// One input's totals, so a merged summary still says where events came from.
@@ -277,6 +306,7 @@ impl Report {
         };
         let span = summary.time_span();
         Report {
+            made_with: summary.made_with.clone(),
             schema: SCHEMA.to_string(),
             lines: summary.lines(),
             bytes: summary.bytes(),
@@ -348,6 +378,7 @@ impl Report {
     /// Rebuilds the summary a report was made from (for `merge`).
     pub fn into_summary(self) -> Summary {
         let mut summary = Summary::default();
+        summary.made_with.clone_from(&self.made_with);
         for (i, input) in self.inputs.into_iter().enumerate() {
             summary.inputs.insert(
                 i as u32,

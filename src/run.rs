@@ -225,6 +225,7 @@ fn summarize_all<W: Write>(
     if let Some(gate) = &ctx.gate {
         outcome.trips = gate.trips(&total.gate_hits);
     }
+    total.made_with = Some(made_with(config));
     let written = report::write(&total, config, &mut out).and_then(|()| out.flush());
     match written {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome.output_closed = true,
@@ -752,6 +753,37 @@ fn finish<S: Sink>(scanner: &mut Scanner<'_>, sink: &mut S) -> Result<Scanned, S
         bytes: scanner.bytes(),
         first_long_line: scanner.first_long_line(),
     })
+}
+
+/// What a summary made with `config` counts with, recorded in its JSON so
+/// `merge` can tell summaries that do not add up.
+pub fn made_with(config: &Config) -> crate::summary::MadeWith {
+    crate::summary::MadeWith {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        tables: crate::registry::installed_tables()
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect(),
+        patterns: config.patterns.clone(),
+        categories: config
+            .filter
+            .categories
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        codes: config
+            .filter
+            .codes
+            .iter()
+            .map(|r| {
+                if r.start() == r.end() {
+                    r.start().to_string()
+                } else {
+                    format!("{}-{}", r.start(), r.end())
+                }
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -290,12 +290,61 @@ pub struct Summary {
     pub category_lines: BTreeMap<Category, u64>,
     /// A merged part did not record `category_lines` (an older version).
     pub category_lines_missing: bool,
+    /// What the counts were made with (tables, patterns, filters), when known.
+    pub made_with: Option<MadeWith>,
     gate: Option<Arc<Gate>>,
     /// The input whose lines are being added.
     current: u32,
     /// When the current input was last modified: a line's time without a
     /// year is read near it.
     reference_time: Option<i64>,
+}
+
+/// What a summary's counts depend on besides the logs: the tool's version,
+/// the code tables loaded (by name, in order), `--pattern`s and the
+/// `--category`/`--code` filters. Summaries made with different ones do
+/// not add up to anything meaningful.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MadeWith {
+    /// The version of wscode-annotate that scanned the logs.
+    pub version: String,
+    /// Code tables, by name, in the order loaded.
+    pub tables: Vec<String>,
+    /// `--pattern` regexes.
+    pub patterns: Vec<String>,
+    /// `--category` filter (empty: every category).
+    pub categories: Vec<String>,
+    /// `--code` filter as ranges (empty: every code).
+    pub codes: Vec<String>,
+}
+
+impl MadeWith {
+    /// Whether counts made with `self` and with `other` can be added up:
+    /// everything but the version is the same.
+    pub fn same_counting(&self, other: &MadeWith) -> bool {
+        self.tables == other.tables
+            && self.patterns == other.patterns
+            && self.categories == other.categories
+            && self.codes == other.codes
+    }
+
+    /// Tables, patterns and filters in a few words, for messages.
+    pub fn describe(&self) -> String {
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(",")
+            }
+        };
+        format!(
+            "tables {}, patterns {}, --category {}, --code {}",
+            list(&self.tables),
+            list(&self.patterns),
+            list(&self.categories),
+            list(&self.codes)
+        )
+    }
 }
 
 impl PartialEq for Summary {
@@ -425,6 +474,9 @@ impl Summary {
 
 impl AddAssign for Summary {
     fn add_assign(&mut self, other: Summary) {
+        if self.made_with.is_none() {
+            self.made_with.clone_from(&other.made_with);
+        }
         for (i, s) in other.inputs {
             let mine = self.inputs.entry(i).or_default();
             if mine.name.is_empty() {

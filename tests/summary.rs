@@ -720,3 +720,61 @@ fn merge_fail_on_gates_like_one_scan() {
     cmd.arg(&old_path).arg(&parts[1]);
     assert_eq!(util::run_command(cmd, b"").code, 0);
 }
+
+/// A summary records what it was made with; merge refuses parts made with
+/// other tables, patterns or filters than the first, and says so when its
+/// own tables name codes differently than the parts' did.
+#[test]
+fn merge_refuses_summaries_made_differently() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = sample();
+    let make = |name: &str, extra: &[&str]| {
+        let mut args = vec!["--summary", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(&sample);
+        let out = run(&args, b"");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let path = dir.path().join(name);
+        std::fs::write(&path, &out.stdout).unwrap();
+        path
+    };
+    let plain = make("plain.json", &[]);
+    let graphql = make("graphql.json", &["--codes", "graphql-ws"]);
+    let errors = make("errors.json", &["--category", "error"]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&graphql).unwrap()).unwrap();
+    assert_eq!(v["made_with"]["tables"], serde_json::json!(["graphql-ws"]));
+    assert_eq!(v["made_with"]["version"], env!("CARGO_PKG_VERSION"));
+    let mut cmd = util::command(&["merge", "--format", "json"]);
+    cmd.arg(&plain).arg(&graphql).arg(&errors).arg(&plain);
+    let out = util::run_command(cmd, b"");
+    assert_eq!(out.code, 2);
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(m["events"], 26, "the two plain parts are merged");
+    assert_eq!(out.stderr.lines().count(), 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("graphql.json: made with tables graphql-ws"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("errors.json: made with tables none, patterns none, --category error"),
+        "{}",
+        out.stderr
+    );
+    // Parts made with a table, merged without it: a note says so.
+    let mut cmd = util::command(&["merge"]);
+    cmd.arg(&graphql);
+    let out = util::run_command(cmd, b"");
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.contains("made with code tables graphql-ws"),
+        "{}",
+        out.stderr
+    );
+    let mut cmd = util::command(&["merge", "--codes", "graphql-ws"]);
+    cmd.arg(&graphql);
+    let out = util::run_command(cmd, b"");
+    assert_eq!(out.stderr, "");
+}
