@@ -778,3 +778,32 @@ fn merge_refuses_summaries_made_differently() {
     let out = util::run_command(cmd, b"");
     assert_eq!(out.stderr, "");
 }
+
+/// Scale-out on a real engine: Dask runs the tool per path and per block
+/// (files split mid-way) and `merge -` adds the JSON Lines up to what one
+/// process over all the data gives (tests/engines/dask_merge.py). Needs a
+/// Python with Dask in WSCODE_DASK_PYTHON, which .ci/run installs; under CI
+/// its absence is a failure, never a skip.
+#[test]
+fn dask_merges_like_one_process() {
+    let Some(python) = std::env::var_os("WSCODE_DASK_PYTHON") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run this test: .ci/run installs Dask and sets WSCODE_DASK_PYTHON"
+        );
+        eprintln!("WSCODE_DASK_PYTHON is not set: the Dask test is skipped (.ci/run runs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new(python)
+        .arg(format!("{repo}/tests/engines/dask_merge.py"))
+        .arg(util::bin())
+        .arg(dir.path())
+        .arg(repo)
+        .output()
+        .expect("the Python in WSCODE_DASK_PYTHON starts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout).trim());
+}

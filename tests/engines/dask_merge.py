@@ -1,0 +1,198 @@
+"""Scale-out on a real engine: Dask runs wscode-annotate per path and per
+block (files split mid-way), `wscode-annotate merge -` adds the JSON Lines
+up, and the result must equal one process over all the data.
+
+Run by tests/summary.rs (`dask_merges_like_one_process`) with the Python
+that .ci/run installs Dask into:
+    python dask_merge.py BINARY WORKDIR REPO
+Exits non-zero with a message on the first difference.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import dask.bag
+import dask.bytes
+from distributed import Client, LocalCluster
+
+BIN, WORK, REPO = sys.argv[1], sys.argv[2], sys.argv[3]
+
+
+def tool(args, data=b""):
+    out = subprocess.run([BIN, *args], input=data, capture_output=True, check=False)
+    return out.returncode, out.stdout, out.stderr.decode("utf-8", "replace")
+
+
+def fail(what):
+    print(f"dask: {what}", file=sys.stderr)
+    sys.exit(1)
+
+
+def make_inputs():
+    paths = []
+    for i in range(8):
+        path = os.path.join(WORK, f"gw-{i}.log")
+        size = ["1M", "2M", "1M", "3M"][i % 4]
+        subprocess.run(
+            [sys.executable, os.path.join(REPO, "benches", "genlog.py"),
+             "--size", size, "--seed", str(i + 1), "--output", path],
+            check=True,
+        )
+        paths.append(path)
+    hostile = os.path.join(WORK, "hostile.log")
+    with open(hostile, "wb") as f:
+        f.write(b"\xef\xbb\xbfwebsocket: close 1006 (abnormal closure)\r\n")
+        f.write(b"lone CR\rwebsocket: close 1001 (going away)\n")
+        f.write(b"nul \x00 websocket: close 1011 (internal error)\n")
+        f.write(b"websocket: close 10\xff06 (abnormal closure)\n")
+        f.write(b"websocket: close 1008 (policy violation): no final newline")
+    paths.append(hostile)
+    cap = os.path.join(WORK, "reasons.log")
+    with open(cap, "wb") as f:
+        for i in range(1000):
+            f.write(f"websocket: close 1006 (abnormal closure): read tcp conn-{i}: reset\n".encode())
+        for _ in range(300):
+            f.write(b"websocket: close 1006 (abnormal closure): unexpected EOF\n")
+    paths.append(cap)
+    return paths
+
+
+def summarize_path(path):
+    code, out, err = tool(["--summary", "--format", "json", path])
+    if code != 0:
+        raise RuntimeError(f"{path}: status {code}: {err}")
+    return out.decode()
+
+
+def summarize_block(block, path, extra=()):
+    code, out, err = tool(["--summary", "--format", "json", "--label", path, *extra], block)
+    if code != 0:
+        raise RuntimeError(f"{path}: status {code}: {err}")
+    return out.decode()
+
+
+def annotate_block(block):
+    code, out, err = tool([], block)
+    if code != 0:
+        raise RuntimeError(f"annotate: status {code}: {err}")
+    return out
+
+
+def merged(json_lines):
+    code, out, err = tool(["merge", "--format", "json", "-"], "".join(json_lines).encode())
+    if code != 0:
+        fail(f"merge: status {code}: {err}")
+    return json.loads(out)
+
+
+def comparable(report, positions=False):
+    """What must not depend on how the data was split (with `positions`,
+    the first and last lines too: per path, inputs are whole)."""
+    codes = []
+    for c in report["codes"]:
+        c = dict(c)
+        if not positions:
+            for key in ("first_line", "last_line"):
+                c.pop(key)
+        if c["code"] == 1006:
+            # Past the reasons cap, merging is within a bound, not exact.
+            c.pop("reasons")
+            c.pop("other_reasons")
+        codes.append(c)
+    keep = {k: report[k] for k in
+            ("lines", "bytes", "lines_with_codes", "events", "first_time",
+             "last_time", "categories", "timeline")}
+    keep["codes"] = codes
+    if positions:
+        keep["inputs"] = report["inputs"]
+        keep["made_with"] = report["made_with"]
+    return keep
+
+
+def check_reasons(report, whole):
+    code = next(c for c in report["codes"] if c["code"] == 1006)
+    top = next(c for c in whole["codes"] if c["code"] == 1006)
+    if code["reasons"][0]["reason"] != top["reasons"][0]["reason"]:
+        fail(f"top reason {code['reasons'][0]} != {top['reasons'][0]}")
+    n = sum(r["count"] for r in code["reasons"]) + code["other_reasons"]
+    if n != sum(r["count"] for r in top["reasons"]) + top["other_reasons"]:
+        fail("reasons do not add up")
+
+
+def main():
+    paths = make_inputs()
+    started = time.monotonic()
+    code, out, err = tool(["--summary", "--format", "json", *paths])
+    alone = time.monotonic() - started
+    if code != 0:
+        fail(f"one process: status {code}: {err}")
+    whole = json.loads(out)
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                           dashboard_address=None)
+    client = Client(cluster)
+    try:
+        # Per path: every input whole, in order.
+        per_path = dask.bag.from_sequence(paths, npartitions=4).map(summarize_path).compute()
+        m = merged(per_path)
+        if comparable(m, positions=True) != comparable(whole, positions=True):
+            fail("per path: merged summary differs from one process")
+        check_reasons(m, whole)
+
+        # Per block: files cut mid-way at newlines.
+        blocks_of = dask.bytes.read_bytes(paths, delimiter=b"\n", blocksize=256 * 1024,
+                                          sample=False, include_path=True)
+        _, blocks, block_paths = blocks_of
+        started = time.monotonic()
+        tasks = []
+        for file_blocks, path in zip(blocks, block_paths):
+            for b in file_blocks:
+                tasks.append(dask.delayed(summarize_block)(b, path))
+        parts = dask.compute(*tasks)
+        engine = time.monotonic() - started
+        if len(parts) <= len(paths):
+            fail("the blocks did not split the files")
+        m = merged(parts)
+        if comparable(m) != comparable(whole):
+            fail("per block: merged summary differs from one process")
+        check_reasons(m, whole)
+        if sum(i["lines"] for i in m["inputs"]) != m["lines"]:
+            fail("per-input lines do not add up")
+        if sum(i["bytes"] for i in m["inputs"]) != m["bytes"]:
+            fail("per-input bytes do not add up")
+        names = {i["source"] for i in m["inputs"]}
+        if names != {os.path.abspath(p) for p in paths} and names != set(block_paths):
+            fail(f"--label names: {sorted(names)[:3]}")
+
+        # Annotate through the engine: in block order, stripped, the input.
+        annotated = dask.compute(*[dask.delayed(annotate_block)(b)
+                                   for file_blocks in blocks for b in file_blocks])
+        raw = b"".join(open(p, "rb").read() for p in paths)
+        # Each task's output stripped with the README's rule: a block that
+        # ends without a newline is a whole input to the tool.
+        rule = r"s/ ⟪ws[^⟪⟫]*⏎⟫(\r?)\n\z/$1/ or s/ ⟪ws[^⟪⟫]*⟫(\r?)$/$1/"
+        stripped = b"".join(
+            subprocess.run(["perl", "-pe", rule], input=a, capture_output=True, check=True).stdout
+            for a in annotated)
+        if stripped != raw:
+            fail("annotate through Dask is not byte-exact once stripped")
+
+        # A part made with another code table is refused.
+        first_block = dask.compute(blocks[0][0])[0]
+        odd = summarize_block(first_block, block_paths[0], ("--codes", "graphql-ws"))
+        code, _, err = tool(["merge", "--format", "json", "-"], (parts[0] + odd).encode())
+        if code != 2 or "made with tables graphql-ws" not in err:
+            fail(f"a table mismatch was not refused: {code} {err}")
+    finally:
+        client.close()
+        cluster.close()
+    size = sum(os.path.getsize(p) for p in paths) / (1 << 20)
+    print(f"dask: {len(paths)} files ({size:.1f} MiB), {len(parts)} blocks: merged summaries "
+          f"equal one process; the tool alone {alone:.2f} s, per block on Dask {engine:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
