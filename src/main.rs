@@ -278,13 +278,15 @@ fn subcommand_first(args: Args) -> Args {
 /// `wscode-annotate --codes X lookup 4401` parses as annotating a file named
 /// `lookup` (a subcommand is only recognised first). When no such file
 /// exists, say how to write it instead of "No such file".
-fn misplaced_subcommand(config: &Config) -> Option<&'static str> {
+fn misplaced_subcommand(config: &Config) -> Option<String> {
     let Some(Source::File(path)) = config.inputs.first() else {
         return None;
     };
-    ["lookup", "tables", "merge", "completions", "man"]
-        .into_iter()
-        .find(|name| path.as_os_str() == *name && !path.exists())
+    // The names clap knows, so a new subcommand is never missed here.
+    Args::command()
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .find(|name| path.as_os_str() == name.as_str() && !path.exists())
 }
 
 /// The man page of the tool, or `wscode-annotate-SUBCOMMAND(1)`.

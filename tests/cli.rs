@@ -788,4 +788,18 @@ fn flags_before_a_subcommand_still_run_it() {
         "{}",
         out.stderr
     );
+    // Every subcommand clap knows gets the same help.
+    use clap::CommandFactory;
+    for sub in wscode_annotate::cli::Args::command().get_subcommands() {
+        let name = sub.get_name();
+        let out = run(&["--summary", name], b"");
+        assert_eq!(out.code, 2, "{name}");
+        assert!(
+            out.stderr.contains(&format!(
+                "{name}: no such file; to run the {name} subcommand"
+            )),
+            "{name}: {}",
+            out.stderr
+        );
+    }
 }
