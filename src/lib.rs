@@ -41,6 +41,7 @@ pub mod cli;
 pub mod config;
 pub mod decompress;
 pub mod error;
+pub mod exit;
 pub mod extract;
 pub mod filter;
 pub mod gate;

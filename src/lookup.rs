@@ -68,12 +68,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// 0 when something matched, 1 when nothing did.
-    pub fn exit_code(&self) -> u8 {
+    /// Success when something matched, Tripped (1) when nothing did.
+    pub fn exit(&self) -> crate::exit::Exit {
         if self.matched {
-            0
+            crate::exit::Exit::Success
         } else {
-            1
+            crate::exit::Exit::Tripped
         }
     }
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use wscode_annotate::cli::{Args, Command, Config, Environment, Mode};
 use wscode_annotate::config::ConfigFile;
+use wscode_annotate::exit::Exit;
 use wscode_annotate::input::Source;
 use wscode_annotate::output::ThreadedWriter;
 use wscode_annotate::walk::{self, Walked};
@@ -15,7 +16,7 @@ use wscode_annotate::{lookup, report, tables, Error};
 fn main() -> ExitCode {
     if stdout_was_closed() {
         say("standard output is closed; nothing can be written");
-        return ExitCode::from(2);
+        return Exit::Error.into();
     }
     let args = match Args::try_parse().map(subcommand_first) {
         Ok(args) => args,
@@ -26,11 +27,11 @@ fn main() -> ExitCode {
             return out
                 .write_all(text.as_bytes())
                 .and_then(|()| out.flush())
-                .map_or_else(output_failed, |()| ExitCode::SUCCESS);
+                .map_or_else(output_failed, |()| Exit::Success.into());
         }
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+            return Exit::Error.into(); // a usage error
         }
     };
     let mut env = Environment::detect();
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
             Ok(file) => env.config = file,
             Err(e) => {
                 say(&e);
-                return ExitCode::from(2);
+                return Exit::Error.into();
             }
         }
     }
@@ -62,13 +63,13 @@ fn main() -> ExitCode {
             return out
                 .write_all(&script)
                 .and_then(|()| out.flush())
-                .map_or_else(output_failed, |()| ExitCode::SUCCESS);
+                .map_or_else(output_failed, |()| Exit::Success.into());
         }
         Command::Man(subcommand) => {
             let mut out = BufWriter::new(io::stdout().lock());
             return man_page(subcommand.as_deref(), &mut out)
                 .and_then(|()| out.flush())
-                .map_or_else(output_failed, |()| ExitCode::SUCCESS);
+                .map_or_else(output_failed, |()| Exit::Success.into());
         }
         _ => {}
     }
@@ -80,7 +81,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             message(&Error::from(e));
-            return ExitCode::from(2);
+            return Exit::Error.into();
         }
     }
     let stdout = io::stdout();
@@ -91,12 +92,12 @@ fn main() -> ExitCode {
                 if let Some(note) = outcome.note.as_ref().filter(|_| !config.quiet) {
                     say(note);
                 }
-                ExitCode::from(outcome.exit_code())
+                outcome.exit().into()
             }
             Err(e) => output_failed(e),
         },
         Command::Tables(options) => match lookup::list_tables(options, out) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => Exit::Success.into(),
             Err(e) => output_failed(e),
         },
         Command::Merge {
@@ -154,9 +155,9 @@ fn main() -> ExitCode {
             report_trips(&trips);
             match written {
                 Err(e) => output_failed(e),
-                Ok(()) if errored => ExitCode::from(2),
-                Ok(()) if !trips.is_empty() => ExitCode::from(1),
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(()) if errored => Exit::Error.into(),
+                Ok(()) if !trips.is_empty() => Exit::Tripped.into(),
+                Ok(()) => Exit::Success.into(),
             }
         }
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
@@ -165,7 +166,7 @@ fn main() -> ExitCode {
                 say(format_args!(
 "{name}: no such file; to run the {name} subcommand, put it first and its flags after it, e.g. wscode-annotate {name} --codes graphql-ws"
                 ));
-                return ExitCode::from(2);
+                return Exit::Error.into();
             }
             drop(out);
             // -r: directories become the files in them, before anything is read.
@@ -205,14 +206,14 @@ fn main() -> ExitCode {
                     report_trips(&outcome.trips);
                     match written {
                         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => output_failed(e),
-                        _ if wscode_annotate::interrupt::requested() => ExitCode::from(130),
-                        _ if walk_failed => ExitCode::from(2),
-                        _ => ExitCode::from(outcome.exit_code()),
+                        _ if wscode_annotate::interrupt::requested() => Exit::Interrupted.into(),
+                        _ if walk_failed => Exit::Error.into(),
+                        _ => outcome.exit().into(),
                     }
                 }
                 Err(e) => {
                     message(&e);
-                    ExitCode::from(2)
+                    Exit::Error.into()
                 }
             }
         }
@@ -310,10 +311,10 @@ fn report_trips(trips: &[wscode_annotate::gate::Trip]) {
 /// A closed pipe ends quietly (`| head`); any other write error is reported.
 fn output_failed(e: io::Error) -> ExitCode {
     if e.kind() == io::ErrorKind::BrokenPipe {
-        return ExitCode::SUCCESS;
+        return Exit::Success.into();
     }
     message(&Error::Output(e));
-    ExitCode::from(2)
+    Exit::Error.into()
 }
 
 /// One line on stderr, prefixed with the tool's name; a closed stderr is ignored.

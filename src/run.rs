@@ -39,15 +39,16 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The exit status: 2 when an input could not be read (an error wins over
-    /// a gate), 1 when a `--fail-on` rule tripped, else 0.
-    pub fn exit_code(&self) -> u8 {
+    /// The exit status: an error when an input could not be read (an error
+    /// wins over a gate), Tripped when a `--fail-on` rule tripped, else
+    /// Success.
+    pub fn exit(&self) -> crate::exit::Exit {
         if self.errored {
-            2
+            crate::exit::Exit::Error
         } else if !self.trips.is_empty() {
-            1
+            crate::exit::Exit::Tripped
         } else {
-            0
+            crate::exit::Exit::Success
         }
     }
 }
@@ -65,7 +66,7 @@ impl Outcome {
 /// let config = Config::new(args, &Environment::default());
 /// let mut out = Vec::new();
 /// let outcome = wscode_annotate::run(&config, &mut out, &mut |e| eprintln!("{e}")).unwrap();
-/// assert_eq!(outcome.exit_code(), 0);
+/// assert_eq!(outcome.exit(), wscode_annotate::exit::Exit::Success);
 /// let text = String::from_utf8(out).unwrap();
 /// assert_eq!(text.lines().count(), 13);
 /// assert!(text.lines().all(|l| l.contains(" ⟪ws ")));

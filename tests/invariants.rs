@@ -449,7 +449,7 @@ fn summary_json(path: &std::path::Path, threads: usize) -> serde_json::Value {
     let config = Config::new(args, &Environment::default());
     let mut out = Vec::new();
     let outcome = wscode_annotate::run(&config, &mut out, &mut |e| panic!("{e}")).unwrap();
-    assert_eq!(outcome.exit_code(), 0);
+    assert_eq!(outcome.exit(), wscode_annotate::exit::Exit::Success);
     serde_json::from_slice(&out).unwrap()
 }
 
