@@ -777,7 +777,9 @@ fn write_timeline(summary: &Summary, fit: Option<usize>, out: &mut dyn Write) ->
         .copied()
         .find(|(w, _)| *w >= t.width && span / w <= 60)
         .unwrap_or((365 * 86_400, "year"));
-    let start = first - first.rem_euclid(width);
+    // Buckets start at the first close event, not on the clock's round
+    // numbers, so a burst that fits one bucket is counted in one.
+    let start = first;
     let n = ((last - start) / width + 1) as usize;
     let mut counts = vec![0u64; n];
     for (&b, &c) in &t.buckets {

@@ -807,3 +807,34 @@ fn dask_merges_like_one_process() {
     assert!(out.status.success(), "{stderr}");
     eprintln!("{}", String::from_utf8_lossy(&out.stdout).trim());
 }
+
+/// A burst that fits one timeline bucket is counted in one: buckets start
+/// at the first close event, not at round minutes.
+#[test]
+fn a_burst_is_not_split_across_two_buckets() {
+    let mut log = String::new();
+    // Quiet hour: one close every 10 minutes from 02:30:50.
+    for k in 0..7 {
+        let (h, m) = (2 + (30 + k * 10) / 60, (30 + k * 10) % 60);
+        log.push_str(&format!(
+            "2026-11-24T{h:02}:{m:02}:50Z websocket: close 1001 (going away)\n"
+        ));
+    }
+    // A burst of 40 across a minute boundary, 03:14:50 → 03:15:20.
+    for s in 0..40 {
+        let t = 14 * 60 + 50 + s * 3 / 4;
+        log.push_str(&format!(
+            "2026-11-24T03:{:02}:{:02}Z websocket: close 1006 (abnormal closure)\n",
+            t / 60,
+            t % 60
+        ));
+    }
+    let out = run(&["--summary"], log.as_bytes());
+    let text = out.text();
+    assert!(text.contains("close events per minute"), "{text}");
+    let busiest = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("busiest:"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(busiest.contains("T03:14:50Z (40)"), "{busiest}");
+}
