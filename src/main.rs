@@ -10,6 +10,7 @@ use wscode_annotate::config::ConfigFile;
 use wscode_annotate::exit::Exit;
 use wscode_annotate::input::Source;
 use wscode_annotate::output::ThreadedWriter;
+use wscode_annotate::summary::list_or_none;
 use wscode_annotate::walk::{self, Walked};
 use wscode_annotate::{lookup, report, tables, Error};
 
@@ -112,22 +113,12 @@ fn main() -> ExitCode {
             // Names and categories come from the tables loaded here: say so
             // when the summaries were made with others.
             if let Some(made) = &summary.made_with {
-                let here: Vec<String> = wscode_annotate::registry::installed_tables()
-                    .iter()
-                    .map(|t| t.name.to_string())
-                    .collect();
+                let here = wscode_annotate::run::made_with(&config).tables;
                 if made.tables != here && !config.quiet {
-                    let list = |v: &[String]| {
-                        if v.is_empty() {
-                            "none".to_string()
-                        } else {
-                            v.join(",")
-                        }
-                    };
                     say(format_args!(
                         "the summaries were made with code tables {}, but names and categories here come from {}; pass the same --codes to merge",
-                        list(&made.tables),
-                        list(&here)
+                        list_or_none(&made.tables),
+                        list_or_none(&here)
                     ));
                 }
             }

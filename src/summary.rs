@@ -330,20 +330,23 @@ impl MadeWith {
 
     /// Tables, patterns and filters in a few words, for messages.
     pub fn describe(&self) -> String {
-        let list = |v: &[String]| {
-            if v.is_empty() {
-                "none".to_string()
-            } else {
-                v.join(",")
-            }
-        };
         format!(
             "tables {}, patterns {}, --category {}, --code {}",
-            list(&self.tables),
-            list(&self.patterns),
-            list(&self.categories),
-            list(&self.codes)
+            list_or_none(&self.tables),
+            list_or_none(&self.patterns),
+            list_or_none(&self.categories),
+            list_or_none(&self.codes)
         )
+    }
+}
+
+/// `a,b,c`, or `none` for an empty list (how messages show tables and
+/// filters).
+pub fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(",")
     }
 }
 
