@@ -39,7 +39,6 @@
 pub mod annotate;
 pub mod cli;
 pub mod config;
-pub mod decompress;
 pub mod error;
 pub mod exit;
 pub mod extract;
@@ -58,7 +57,6 @@ pub mod scan;
 pub mod summary;
 pub mod tables;
 pub mod timestamp;
-pub mod walk;
 
 pub use error::Error;
 pub use run::{run, Outcome};

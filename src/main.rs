@@ -8,10 +8,10 @@ use clap::{CommandFactory, Parser};
 use wscode_annotate::cli::{Args, Command, Config, Environment, Mode};
 use wscode_annotate::config::ConfigFile;
 use wscode_annotate::exit::Exit;
+use wscode_annotate::input::walk::{self, Walked};
 use wscode_annotate::input::Source;
 use wscode_annotate::output::ThreadedWriter;
 use wscode_annotate::summary::list_or_none;
-use wscode_annotate::walk::{self, Walked};
 use wscode_annotate::{lookup, report, tables, Error};
 
 fn main() -> ExitCode {

@@ -15,11 +15,11 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::cli::{Config, Mode};
-use crate::decompress::is_compressed;
 use crate::error::Error;
 use crate::extract::Extractor;
 use crate::filter::Filter;
 use crate::gate::{Gate, Trip};
+use crate::input::decompress::is_compressed;
 use crate::input::{Batch, BatchReader, Batches, Source, DEFAULT_BUFFER};
 use crate::output::Output;
 use crate::printer::{Format, Printer};

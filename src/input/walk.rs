@@ -19,8 +19,8 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::decompress::Compression;
 use crate::error::Error;
+use crate::input::decompress::Compression;
 use crate::input::Source;
 
 /// Bytes looked at to decide whether a file is binary.

@@ -14,7 +14,7 @@
 use std::io::{self, Cursor, Read};
 use std::path::Path;
 
-use crate::input::Prefetch;
+use super::prefetch::Prefetch;
 
 /// A compression format the tool reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
