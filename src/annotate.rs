@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use crate::extract::Finding;
-use crate::registry::{describe, Category, Entry, Reconnect};
+use crate::extract::{describe_finding, Finding};
+use crate::term::{color_of, DIM, RESET};
 
 /// Opens every annotation.
 pub const OPEN: &str = " ⟪ws";
@@ -94,56 +94,6 @@ pub fn strip(output: &[u8]) -> Vec<u8> {
     }
     back
 }
-
-/// What every output says of a code the line says was rejected on the wire
-/// (`invalid status code 1005`): the sender broke the protocol, whatever the
-/// code's registered meaning.
-const REJECTED_MEANING: &str = "The line says a Close frame arrived with a code that must not be sent on the wire (reserved, local-only such as 1005/1006/1015, or out of range), so the receiver failed the connection, usually with 1002. The sender, or a proxy between, is buggy; the code's registered meaning does not apply.";
-const REJECTED_RECOVERY: &str = "Fix the sender so it sends a valid code (1000 for a normal close, 4000-4999 for its own), or none at all; check proxies that rewrite Close frames. Reconnecting gets the same result until then.";
-const REJECTED_HINT: &str = "not allowed on the wire; the sender is buggy";
-
-/// How `code` is described in every output format (the annotation, JSON,
-/// GitHub commands and the summary), chosen once: its entry, or for a code
-/// rejected on the wire the rejection's.
-pub fn describe_code(code: u32, rejected: bool) -> Entry {
-    let mut entry = describe(code).entry.clone();
-    if rejected {
-        entry.category = Category::Invalid;
-        entry.meaning = REJECTED_MEANING;
-        entry.recovery = REJECTED_RECOVERY;
-        entry.hint = REJECTED_HINT;
-        entry.reconnect = Reconnect::AfterFix;
-        entry.on_wire = false;
-    }
-    entry
-}
-
-/// [`describe_code`] for a finding.
-pub fn describe_finding(finding: &Finding) -> Entry {
-    describe_code(finding.code, finding.rejected)
-}
-
-/// The category a finding is reported under: a code the line says was
-/// rejected on the wire is `invalid`, whatever its registered category.
-pub fn category_of(finding: &Finding) -> Category {
-    describe_finding(finding).category
-}
-
-/// ANSI colour per category, for terminals.
-pub fn color_of(category: Category) -> &'static str {
-    match category {
-        Category::Normal => "\x1b[32m",
-        Category::Transient => "\x1b[36m",
-        Category::Error => "\x1b[1;31m",
-        Category::Protocol => "\x1b[35m",
-        Category::Policy => "\x1b[33m",
-        Category::Application => "\x1b[34m",
-        Category::Reserved | Category::Invalid => "\x1b[1;35m",
-    }
-}
-
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
 
 /// Appends the annotation for `findings` (the empty marker when there are
 /// none) to `out`; with `added_newline`, it ends in [`ADDED_NEWLINE`]

@@ -1,44 +1,8 @@
 //! Errors the library reports. Each message says what went wrong and, where
 //! it helps, what to do; `main` prints it once, prefixed with the tool's name.
 
-use std::borrow::Cow;
 use std::io;
 use std::path::PathBuf;
-
-/// Characters that change a terminal rather than show on it: controls (C0,
-/// DEL, C1: escape sequences start with them), line and paragraph
-/// separators, and the invisible bidirectional controls that reorder what is
-/// shown.
-pub fn unsafe_on_terminal(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{2028}'
-                | '\u{2029}'
-                | '\u{061c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-        )
-}
-
-/// A message for stderr on one line, as it would be written in Rust: a
-/// newline or ESC in a file name shows as `\n` or `\u{1b}`, never acts.
-pub fn escape_message(message: &str) -> Cow<'_, str> {
-    if !message.chars().any(unsafe_on_terminal) {
-        return Cow::Borrowed(message);
-    }
-    let mut out = String::with_capacity(message.len() + 8);
-    for c in message.chars() {
-        if unsafe_on_terminal(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// Everything that can stop an input or the whole run.
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,7 @@
 
 use std::ops::RangeInclusive;
 
-use crate::annotate::category_of;
+use crate::extract::category_of;
 use crate::extract::Finding;
 use crate::registry::Category;
 
@@ -22,23 +22,9 @@ impl Filter {
     }
 
     /// Whether a code reported under `category` is reported.
-    fn allows_code(&self, code: u32, category: Category) -> bool {
+    pub fn allows_code(&self, code: u32, category: Category) -> bool {
         (self.categories.is_empty() || self.categories.contains(&category))
             && (self.codes.is_empty() || self.codes.iter().any(|r| r.contains(&code)))
-    }
-
-    /// Whether some code the filter reports counts for `rule`: when none
-    /// does, the rule can never trip.
-    pub fn passes_some(&self, rule: &crate::gate::Rule) -> bool {
-        if self.categories.is_empty() && self.codes.is_empty() {
-            return true;
-        }
-        (0..=65535u32).any(|code| {
-            [false, true].into_iter().any(|rejected| {
-                let category = crate::annotate::describe_code(code, rejected).category;
-                rule.matches(code, category) && self.allows_code(code, category)
-            })
-        })
     }
 
     /// Drops the findings that are not reported.

@@ -6,7 +6,8 @@
 use std::fmt;
 use std::ops::RangeInclusive;
 
-use crate::filter::parse_code_range;
+use crate::extract::describe_code;
+use crate::filter::{parse_code_range, Filter};
 use crate::registry::Category;
 
 /// What a rule counts.
@@ -36,6 +37,20 @@ impl Rule {
             Target::Category(c) => *c == category,
             Target::Codes(r) => r.contains(&code),
         }
+    }
+
+    /// Whether some code `filter` reports counts for the rule: when none
+    /// does, the rule can never trip (the gate sees only reported codes).
+    pub fn can_trip_under(&self, filter: &Filter) -> bool {
+        if filter.categories.is_empty() && filter.codes.is_empty() {
+            return true;
+        }
+        (0..=65535u32).any(|code| {
+            [false, true].into_iter().any(|rejected| {
+                let category = describe_code(code, rejected).category;
+                self.matches(code, category) && filter.allows_code(code, category)
+            })
+        })
     }
 }
 

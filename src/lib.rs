@@ -56,6 +56,7 @@ pub mod run;
 pub mod scan;
 pub mod summary;
 pub mod tables;
+pub mod term;
 pub mod timestamp;
 
 pub use error::Error;

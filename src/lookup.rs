@@ -23,12 +23,12 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::annotate::color_of;
 use crate::printer::Format;
 use crate::registry::{
     self, edit_distance, library_name, Category, CodeRange, Description, Reconnect, LOG_TEXTS,
 };
 use crate::tables::{self, Table};
+use crate::term::{color_of, wrap, wrap_items, BOLD, DIM, RESET};
 
 /// What `lookup` was asked, resolved by [`crate::cli::Config`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -932,10 +932,6 @@ fn closest_names(squashed: &str) -> Vec<String> {
 // ---------------------------------------------------------------------------
 // Rendering
 
-const RESET: &str = "\x1b[0m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-
 fn paint(buf: &mut Vec<u8>, color: Option<&str>, text: &str) {
     match color {
         Some(c) => {
@@ -1113,86 +1109,6 @@ fn write_in_logs(opts: &Options, o: &CodeObject, buf: &mut Vec<u8>) {
             buf.push(b'\n');
         }
     }
-}
-
-/// Wraps `text` into lines of at most `width` characters (at least 16), at
-/// spaces where it can; `None` keeps it on one line.
-fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
-    let Some(width) = width else {
-        return vec![text.to_string()];
-    };
-    let width = width.max(16);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut len = 0;
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        let mut wlen = word.chars().count();
-        if len > 0 && len + 1 + wlen > width {
-            lines.push(std::mem::take(&mut line));
-            len = 0;
-        }
-        while wlen > width {
-            // A word longer than a line is cut.
-            let head: String = word.chars().take(width - len.min(width)).collect();
-            let rest: String = word.chars().skip(head.chars().count()).collect();
-            if len > 0 {
-                line.push(' ');
-            }
-            line.push_str(&head);
-            lines.push(std::mem::take(&mut line));
-            len = 0;
-            word = rest;
-            wlen = word.chars().count();
-        }
-        if word.is_empty() {
-            continue;
-        }
-        if len > 0 {
-            line.push(' ');
-            len += 1;
-        }
-        line.push_str(&word);
-        len += wlen;
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// Joins `items` with ", " into lines of at most `width` characters,
-/// keeping each item whole unless it alone is longer than a line.
-fn wrap_items(items: &[String], width: Option<usize>) -> Vec<String> {
-    let Some(width) = width else {
-        return vec![items.join(", ")];
-    };
-    let width = width.max(16);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for (i, item) in items.iter().enumerate() {
-        let piece = if i + 1 < items.len() {
-            format!("{item},")
-        } else {
-            item.clone()
-        };
-        let len = line.chars().count();
-        if len > 0 && len + 1 + piece.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if piece.chars().count() > width {
-            lines.extend(wrap(&piece, Some(width)));
-            continue;
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&piece);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 /// A table cell, optionally coloured.

@@ -317,6 +317,6 @@ fn message(e: &Error) {
 /// characters escaped (a file name may hold a newline or ESC).
 fn say(what: impl std::fmt::Display) {
     let text = what.to_string();
-    let text = wscode_annotate::error::escape_message(&text);
+    let text = wscode_annotate::term::escape_message(&text);
     let _ = writeln!(io::stderr().lock(), "wscode-annotate: {text}");
 }

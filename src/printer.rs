@@ -14,7 +14,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::annotate::{describe_finding, render};
+use crate::annotate::render;
+use crate::extract::describe_finding;
 use crate::extract::Finding;
 use crate::input::Batch;
 use crate::output::{InputRange, Output, Segments};

@@ -7,12 +7,12 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::annotate::color_of;
 use crate::cli::Config;
 use crate::error::Error;
 use crate::printer::Format;
 use crate::registry::{describe, Category};
 use crate::summary::{CodeKey, CodeStats, InputStats, Location, MadeWith, Summary, Timeline};
+use crate::term::{color_of, columns, fit_left, fit_right};
 use crate::timestamp::format_utc;
 
 /// Identifies the JSON summary schema; bumped only for incompatible changes.
@@ -285,7 +285,7 @@ fn categories(summary: &Summary) -> Vec<(Category, u64)> {
 }
 
 fn category_of_key(key: CodeKey) -> Category {
-    crate::annotate::describe_code(key.code, key.rejected).category
+    crate::extract::describe_code(key.code, key.rejected).category
 }
 
 /// Codes, most frequent first (ties: by number).
@@ -909,7 +909,7 @@ fn label(s: &str) -> String {
 fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if crate::error::unsafe_on_terminal(c) {
+            if crate::term::unsafe_on_terminal(c) {
                 '?'
             } else {
                 c
@@ -944,49 +944,6 @@ fn span_text(a: i64, b: i64, fits: impl Fn(&str, &str) -> bool) -> (String, Stri
     }
     let short = b[11..].to_string();
     (a, short)
-}
-
-/// Display columns of `s` (a wide character takes two).
-fn columns(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
-
-/// `s` cut to at most `max` columns, ending in `…` when cut.
-fn fit_right(s: &str, max: usize) -> String {
-    if columns(s) <= max {
-        return s.to_string();
-    }
-    let mut t = String::new();
-    let mut used = 1;
-    for c in s.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > max {
-            break;
-        }
-        used += w;
-        t.push(c);
-    }
-    t.push('…');
-    t
-}
-
-/// `s` cut to at most `max` columns from the left, starting with `…` when
-/// cut: the end of a path names the file.
-fn fit_left(s: &str, max: usize) -> String {
-    if columns(s) <= max {
-        return s.to_string();
-    }
-    let mut kept = Vec::new();
-    let mut used = 1;
-    for c in s.chars().rev() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > max {
-            break;
-        }
-        used += w;
-        kept.push(c);
-    }
-    std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
 /// 1234567 → "1,234,567".

@@ -82,7 +82,11 @@ pub fn run<W: Output>(
         ));
     }
     if let Some(gate) = &config.gate {
-        if let Some(dead) = gate.rules.iter().find(|r| !config.filter.passes_some(r)) {
+        if let Some(dead) = gate
+            .rules
+            .iter()
+            .find(|r| !r.can_trip_under(&config.filter))
+        {
             let from = if config.categories_from_file {
                 "the configuration file's `category`"
             } else {

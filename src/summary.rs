@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::ops::AddAssign;
 use std::sync::Arc;
 
-use crate::annotate::category_of;
+use crate::extract::category_of;
 use crate::extract::Finding;
 use crate::gate::Gate;
 use crate::registry::Category;

@@ -602,9 +602,9 @@ impl<'de, const MAX: usize> Deserialize<'de> for Text<MAX> {
 }
 
 /// Characters a table's text may not hold: those that act on a terminal
-/// ([`crate::error::unsafe_on_terminal`]) and the annotation's brackets.
+/// ([`crate::term::unsafe_on_terminal`]) and the annotation's brackets.
 fn unsafe_in_text(c: char) -> bool {
-    crate::error::unsafe_on_terminal(c) || matches!(c, '⟪' | '⟫')
+    crate::term::unsafe_on_terminal(c) || matches!(c, '⟪' | '⟫')
 }
 
 /// A table's name: lower-case letters, digits and `-`, for `--codes NAME`.

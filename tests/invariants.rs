@@ -5,7 +5,8 @@
 use proptest::prelude::*;
 use std::io::Write;
 use std::sync::{Arc, LazyLock, Mutex};
-use wscode_annotate::annotate::{category_of, strip};
+use wscode_annotate::annotate::strip;
+use wscode_annotate::extract::category_of;
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
 use wscode_annotate::input::BatchReader;

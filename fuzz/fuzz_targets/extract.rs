@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use wscode_annotate::annotate::category_of;
+use wscode_annotate::extract::category_of;
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::registry::Category;
 

@@ -24,7 +24,7 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
 
 use crate::error::Error;
-use crate::registry::{self, Alias};
+use crate::registry::{self, describe, Alias, Category, Entry, Reconnect};
 pub mod evidence;
 mod formats;
 mod lexical;
@@ -1146,6 +1146,40 @@ impl evidence::Context for LineContext<'_, '_> {
             ex.reason_field.is_match(line) || ex.reason_field.is_match(record_before(line, before))
         })
     }
+}
+
+/// What every output says of a code the line says was rejected on the wire
+/// (`invalid status code 1005`): the sender broke the protocol, whatever the
+/// code's registered meaning.
+const REJECTED_MEANING: &str = "The line says a Close frame arrived with a code that must not be sent on the wire (reserved, local-only such as 1005/1006/1015, or out of range), so the receiver failed the connection, usually with 1002. The sender, or a proxy between, is buggy; the code's registered meaning does not apply.";
+const REJECTED_RECOVERY: &str = "Fix the sender so it sends a valid code (1000 for a normal close, 4000-4999 for its own), or none at all; check proxies that rewrite Close frames. Reconnecting gets the same result until then.";
+const REJECTED_HINT: &str = "not allowed on the wire; the sender is buggy";
+
+/// How `code` is described in every output format (the annotation, JSON,
+/// GitHub commands and the summary), chosen once: its entry, or for a code
+/// rejected on the wire the rejection's.
+pub fn describe_code(code: u32, rejected: bool) -> Entry {
+    let mut entry = describe(code).entry.clone();
+    if rejected {
+        entry.category = Category::Invalid;
+        entry.meaning = REJECTED_MEANING;
+        entry.recovery = REJECTED_RECOVERY;
+        entry.hint = REJECTED_HINT;
+        entry.reconnect = Reconnect::AfterFix;
+        entry.on_wire = false;
+    }
+    entry
+}
+
+/// [`describe_code`] for a finding.
+pub fn describe_finding(finding: &Finding) -> Entry {
+    describe_code(finding.code, finding.rejected)
+}
+
+/// The category a finding is reported under: a code the line says was
+/// rejected on the wire is `invalid`, whatever its registered category.
+pub fn category_of(finding: &Finding) -> Category {
+    describe_finding(finding).category
 }
 
 #[cfg(test)]
