@@ -16,5 +16,6 @@ mod ecosystem;
 mod hostile;
 mod invariants;
 mod lookup;
+mod snapshot;
 mod summary;
 mod tables;
