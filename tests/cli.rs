@@ -1,42 +1,12 @@
 //! End-to-end tests of the binary: formats, the no-data-loss promise, JSON,
 //! streaming, errors and exit statuses.
 
-mod util;
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use util::{command, fixture, run, strip};
-
-/// One row of fixtures/formats.tsv.
-struct FormatRow {
-    library: String,
-    expect: Vec<u64>,
-    line: String,
-}
-
-fn format_rows() -> Vec<FormatRow> {
-    let text = std::fs::read_to_string(fixture("formats.tsv")).unwrap();
-    text.lines()
-        .skip(1)
-        .map(|row| {
-            let cols: Vec<&str> = row.splitn(4, '\t').collect();
-            assert_eq!(cols.len(), 4, "malformed fixture row: {row}");
-            let expect = if cols[2] == "-" {
-                Vec::new()
-            } else {
-                cols[2].split(' ').map(|c| c.parse().unwrap()).collect()
-            };
-            FormatRow {
-                library: cols[0].to_string(),
-                expect,
-                line: cols[3].to_string(),
-            }
-        })
-        .collect()
-}
+use crate::util::{self, command, fixture, format_rows, run, strip};
 
 #[test]
 fn every_library_format_gives_exactly_its_codes() {

@@ -9,13 +9,13 @@
 //! table printed (run with `--nocapture`) is the one the README quotes,
 //! next to the naive `grep -E` regex on the same records.
 
-mod util;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use regex::Regex;
 use serde::Deserialize;
+
+use crate::util;
 
 #[derive(Deserialize)]
 struct Record {

@@ -3,16 +3,15 @@
 //! configuration file and its precedence, colour conventions, --quiet, and
 //! the help text.
 
-mod util;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
 use clap::CommandFactory;
-use util::{command, fixture, run, run_command};
 use wscode_annotate::cli::Args;
 use wscode_annotate::help;
+
+use crate::util::{self, command, fixture, run, run_command};
 
 /// The long flags of a command, from the clap definition itself, so the
 /// tests stay true as flags are added.

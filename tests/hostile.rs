@@ -4,8 +4,6 @@
 //! exit status, nothing lost (the README's strip pattern gives the input
 //! back byte for byte), and never a panic.
 
-mod util;
-
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{BufWriter, Read, Write};
@@ -14,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use util::{bin, command, run, run_command, strip, Output};
+use crate::util::{bin, command, run, run_command, strip, Output};
 
 /// Every mode of annotate and summary, by name.
 const MODES: &[(&str, &[&str])] = &[

@@ -16,6 +16,8 @@ use wscode_annotate::registry::Category;
 use wscode_annotate::run::{scan_batches, scan_batches_threaded};
 use wscode_annotate::scan::{Fork, Scanned};
 
+use crate::util::format_rows;
+
 /// Property-test cases: `full` with `WSCODE_TEST_THOROUGH=1` (as `.ci/run`
 /// runs these tests a second time), a quarter otherwise, so a plain
 /// `cargo test` stays quick on a small machine.
@@ -420,14 +422,13 @@ fn the_screen_agrees_on_every_word_pairing() {
 fn the_screen_keeps_every_fixture_finding() {
     let screened = Extractor::new(&[]).unwrap();
     let unscreened = Extractor::new(&[]).unwrap().unscreened();
-    let table = std::fs::read_to_string("fixtures/formats.tsv").unwrap();
     let mut checked = 0;
-    for row in table.lines().filter(|l| !l.starts_with('#')).skip(1) {
-        let line = row.rsplit('\t').next().unwrap().as_bytes();
+    for row in format_rows() {
+        let line = row.line.as_bytes();
         let (mut a, mut b) = (Vec::new(), Vec::new());
         screened.extract(line, &mut a);
         unscreened.extract(line, &mut b);
-        assert_eq!(a, b, "{row}");
+        assert_eq!(a, b, "{}: {}", row.library, row.line);
         checked += 1;
     }
     assert!(checked > 250, "only {checked} fixture rows");

@@ -2,10 +2,9 @@
 //! filters, search ranking, unknown and invalid numbers, JSON output and
 //! exit statuses.
 
-mod util;
-
 use serde_json::Value;
-use util::{command, run, run_command, Output};
+
+use crate::util::{self, command, run, run_command, Output};
 
 /// Runs `wscode-annotate lookup ARGS` at a fixed terminal width.
 fn lookup(args: &[&str]) -> Output {

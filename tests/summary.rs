@@ -1,8 +1,6 @@
 //! `--summary`, `--fail-on`, `--format github|prometheus` on the real binary.
 
-mod util;
-
-use util::{fixture, run};
+use crate::util::{self, fixture, run};
 
 fn sample() -> String {
     fixture("sample.log").to_str().unwrap().to_string()

@@ -2,12 +2,11 @@
 //! own table (TOML or JSON, `--codes` or `WSCODE_CODES`), overriding, and
 //! rejecting malformed tables with the file, line and column.
 
-mod util;
-
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use util::{command, run, run_command, Output};
+
+use crate::util::{command, run, run_command, Output};
 
 const ACME: &str = r#"# ACME gateway's own codes.
 name = "acme"

@@ -1,5 +1,7 @@
-//! Runs the real binary with a scrubbed environment, feeding stdin from a
-//! thread so large inputs cannot deadlock against a full stdout pipe.
+//! What every test module shares: running the real binary with a scrubbed
+//! environment (stdin fed from a thread, so large inputs cannot deadlock
+//! against a full stdout pipe), the paths of fixtures, the one reader of
+//! `fixtures/formats.tsv`, and the README's strip pattern.
 
 #![allow(dead_code)]
 
@@ -37,6 +39,51 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
+}
+
+/// One row of `fixtures/formats.tsv`: a line a library prints and the codes
+/// it reports (none for a `-` row, a line that must give nothing).
+pub struct FormatRow {
+    pub library: String,
+    /// Where the line's format comes from (repository, file, function).
+    pub source: String,
+    pub expect: Vec<u64>,
+    pub line: String,
+}
+
+/// Every row of `fixtures/formats.tsv`, in file order: the header and any
+/// `#` comment line skipped, every other row checked to have its four
+/// tab-separated columns (`library source expect line`).
+pub fn format_rows() -> Vec<FormatRow> {
+    let path = fixture("formats.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("library\tsource\texpect\tline"),
+        "formats.tsv starts with its header"
+    );
+    lines
+        .filter(|row| !row.starts_with('#'))
+        .map(|row| {
+            let cols: Vec<&str> = row.splitn(4, '\t').collect();
+            assert_eq!(cols.len(), 4, "malformed fixture row: {row}");
+            let expect = if cols[2] == "-" {
+                Vec::new()
+            } else {
+                cols[2]
+                    .split(' ')
+                    .map(|c| c.parse().unwrap_or_else(|e| panic!("{e}: {row}")))
+                    .collect()
+            };
+            FormatRow {
+                library: cols[0].to_string(),
+                source: cols[1].to_string(),
+                expect,
+                line: cols[3].to_string(),
+            }
+        })
+        .collect()
 }
 
 /// A command for the binary with no inherited colour or tool settings.
