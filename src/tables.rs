@@ -39,23 +39,23 @@ pub struct Bundled {
 pub static BUNDLED: &[Bundled] = &[
     Bundled {
         name: "graphql-ws",
-        text: include_str!("tables/graphql-ws.toml"),
+        text: include_str!("codes/bundled/graphql-ws.toml"),
     },
     Bundled {
         name: "discord-gateway",
-        text: include_str!("tables/discord-gateway.toml"),
+        text: include_str!("codes/bundled/discord-gateway.toml"),
     },
     Bundled {
         name: "twitch-eventsub",
-        text: include_str!("tables/twitch-eventsub.toml"),
+        text: include_str!("codes/bundled/twitch-eventsub.toml"),
     },
     Bundled {
         name: "spring",
-        text: include_str!("tables/spring.toml"),
+        text: include_str!("codes/bundled/spring.toml"),
     },
     Bundled {
         name: "original-lookup",
-        text: include_str!("tables/original-lookup.toml"),
+        text: include_str!("codes/bundled/original-lookup.toml"),
     },
 ];
 
