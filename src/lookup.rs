@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::printer::Format;
 use crate::registry::{
-    self, edit_distance, library_name, Category, CodeRange, Description, Reconnect, LOG_TEXTS,
+    self, edit_distance, library_name, Category, CodeRange, Description, Reconnect,
 };
 use crate::tables::{self, Table};
 use crate::term::{color_of, wrap, wrap_items, BOLD, DIM, RESET};
@@ -250,7 +250,7 @@ fn aliases_of(code: u64) -> Vec<LibraryName> {
 }
 
 fn log_texts_of(code: u64, d: &Description) -> Vec<LibraryText> {
-    let own: Vec<LibraryText> = LOG_TEXTS
+    let own: Vec<LibraryText> = registry::log_texts()
         .iter()
         .filter(|t| u64::from(t.code) == code)
         .map(|t| LibraryText {
@@ -261,36 +261,37 @@ fn log_texts_of(code: u64, d: &Description) -> Vec<LibraryText> {
     if !own.is_empty() || code > 65535 {
         return own;
     }
-    // The generic forms libraries print for any code of the range.
+    // The generic forms libraries print for any code of the range, by
+    // library id (names from src/codes/libraries.toml).
     let c = code;
     let forms: Vec<(&str, String)> = match d.range {
         CodeRange::Protocol => vec![
-            ("Python websockets", format!("{c} (unknown)")),
+            ("python-websockets", format!("{c} (unknown)")),
             ("tungstenite", format!("Reserved({c})")),
             (
-                "OkHttp",
+                "okhttp",
                 format!("Code {c} is reserved and may not be used."),
             ),
-            ("Netty", format!("{c} Close status #{c}")),
+            ("netty", format!("{c} Close status #{c}")),
         ],
         CodeRange::Registered => vec![
-            ("Python websockets", format!("{c} (registered)")),
-            ("coder/websocket", format!("StatusCode({c})")),
+            ("python-websockets", format!("{c} (registered)")),
+            ("coder", format!("StatusCode({c})")),
             ("tungstenite", format!("Iana({c})")),
-            ("Netty", format!("{c} Close status #{c}")),
+            ("netty", format!("{c} Close status #{c}")),
         ],
         CodeRange::Private => vec![
-            ("Python websockets", format!("{c} (private use)")),
-            ("coder/websocket", format!("StatusCode({c})")),
+            ("python-websockets", format!("{c} (private use)")),
+            ("coder", format!("StatusCode({c})")),
             ("tungstenite", format!("Library({c})")),
-            ("Netty", format!("{c} Close status #{c}")),
+            ("netty", format!("{c} Close status #{c}")),
         ],
         CodeRange::Invalid => vec![
-            ("Python websockets", format!("{c} (unknown)")),
+            ("python-websockets", format!("{c} (unknown)")),
             ("tungstenite", format!("Bad({c})")),
-            ("OkHttp", format!("Code must be in range [1000,5000): {c}")),
+            ("okhttp", format!("Code must be in range [1000,5000): {c}")),
             (
-                "Node ws",
+                "node-ws",
                 format!("Invalid WebSocket frame: invalid status code {c}"),
             ),
         ],
@@ -298,7 +299,7 @@ fn log_texts_of(code: u64, d: &Description) -> Vec<LibraryText> {
     forms
         .into_iter()
         .map(|(library, text)| LibraryText {
-            library: library.to_string(),
+            library: library_name(library).to_string(),
             text,
         })
         .collect()
@@ -510,7 +511,7 @@ impl Candidate<'static> {
                 .filter(|a| u32::from(a.code) == d.code)
                 .map(|a| a.name)
                 .collect(),
-            texts: LOG_TEXTS
+            texts: registry::log_texts()
                 .iter()
                 .filter(|t| u32::from(t.code) == d.code)
                 .map(|t| t.text)
@@ -1059,31 +1060,14 @@ fn write_in_logs(opts: &Options, o: &CodeObject, buf: &mut Vec<u8>) {
     if per_library.is_empty() {
         return;
     }
-    // A code table's own names first, then the libraries in a fixed order
-    // (each Python websockets version next to the other).
-    const ORDER: &[&str] = &[
-        "gorilla/websocket",
-        "coder/websocket",
-        "Python websockets",
-        "Python websockets <= 11",
-        "aiohttp",
-        "tungstenite",
-        ".NET",
-        "Jakarta/javax",
-        "Netty",
-        "Spring",
-        "Swift URLSession",
-        "Starscream",
-        "Jetty",
-        "OkHttp",
-        "Node ws",
-        "JS constants (third-party)",
-    ];
+    // A code table's own names first, then the libraries in their order
+    // (src/codes/libraries.toml: each Python websockets version next to the
+    // other).
     let rank = |library: &str| {
-        ORDER
+        registry::libraries()
             .iter()
-            .position(|l| *l == library)
-            .map_or(0, |p| p + 1)
+            .find(|l| l.name == library)
+            .map_or(0, |l| usize::from(l.order))
     };
     let mut groups: Vec<&(String, Vec<String>)> = per_library.values().collect();
     groups.sort_by_key(|(library, _)| rank(library));

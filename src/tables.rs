@@ -13,6 +13,11 @@
 //! 1000-4999 are rejected with the reason, as are unknown categories and
 //! reconnect tokens, duplicate codes, unknown fields, and text that would
 //! break an annotation (control characters, `⟪`, `⟫`).
+//!
+//! The same field types read the built-in table for the registry
+//! (`src/codes/iana.toml` and `src/codes/libraries.toml`, with what only it
+//! says: whether a code is sent, who defined it, the range entries, the
+//! libraries), so it obeys the rules a user's table does.
 
 use std::cell::RefCell;
 use std::ffi::OsStr;
@@ -20,10 +25,13 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::de::{self, Deserializer};
+use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::Deserialize;
 
-use crate::registry::{self, Category, Entry, Reconnect, TableCode, TableInfo};
+use crate::registry::{
+    self, Alias, BuiltinCodes, BuiltinLibraries, Category, CodeDef, CodeRange, Entry, Library,
+    LogText, Reconnect, TableCode, TableInfo,
+};
 
 /// A table shipped with the tool, selectable by name.
 #[derive(Clone, Copy, Debug)]
@@ -39,23 +47,23 @@ pub struct Bundled {
 pub static BUNDLED: &[Bundled] = &[
     Bundled {
         name: "graphql-ws",
-        text: include_str!("tables/graphql-ws.toml"),
+        text: include_str!("codes/bundled/graphql-ws.toml"),
     },
     Bundled {
         name: "discord-gateway",
-        text: include_str!("tables/discord-gateway.toml"),
+        text: include_str!("codes/bundled/discord-gateway.toml"),
     },
     Bundled {
         name: "twitch-eventsub",
-        text: include_str!("tables/twitch-eventsub.toml"),
+        text: include_str!("codes/bundled/twitch-eventsub.toml"),
     },
     Bundled {
         name: "spring",
-        text: include_str!("tables/spring.toml"),
+        text: include_str!("codes/bundled/spring.toml"),
     },
     Bundled {
         name: "original-lookup",
-        text: include_str!("tables/original-lookup.toml"),
+        text: include_str!("codes/bundled/original-lookup.toml"),
     },
 ];
 
@@ -311,37 +319,7 @@ pub fn parse(
     file: &str,
     origin: Origin,
 ) -> Result<Table, TableError> {
-    SEEN_CODES.with(|s| s.borrow_mut().clear());
-    let raw = match format {
-        TableFormat::Toml => toml::from_str::<RawTable>(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map_or((1, 1), |span| line_column(text, span.start));
-            TableError::Invalid {
-                file: file.to_string(),
-                line,
-                column,
-                message: one_line(e.message()),
-            }
-        }),
-        TableFormat::Json => serde_json::from_str::<RawTable>(text).map_err(|e| {
-            let message = e.to_string();
-            // serde_json appends " at line L column C"; keep the message only.
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(m, _)| m)
-                .to_string();
-            let line = e.line().max(1);
-            TableError::Invalid {
-                file: file.to_string(),
-                line,
-                column: char_column(text, line, e.column()),
-                message: one_line(&message),
-            }
-        }),
-    };
-    SEEN_CODES.with(|s| s.borrow_mut().clear());
-    let raw = raw?;
+    let raw: RawTable = deserialize(text, format, file)?;
     if raw.codes.is_empty() {
         return Err(TableError::Invalid {
             file: file.to_string(),
@@ -377,6 +355,47 @@ pub fn parse(
         origin,
         codes,
     })
+}
+
+/// Deserializes a table file of any shape (a user's table, the built-in
+/// table's files), each field validating itself; an error names the file,
+/// line and column of the offending value.
+fn deserialize<T: DeserializeOwned>(
+    text: &str,
+    format: TableFormat,
+    file: &str,
+) -> Result<T, TableError> {
+    SEEN_CODES.with(|s| s.borrow_mut().clear());
+    let raw = match format {
+        TableFormat::Toml => toml::from_str::<T>(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |span| line_column(text, span.start));
+            TableError::Invalid {
+                file: file.to_string(),
+                line,
+                column,
+                message: one_line(e.message()),
+            }
+        }),
+        TableFormat::Json => serde_json::from_str::<T>(text).map_err(|e| {
+            let message = e.to_string();
+            // serde_json appends " at line L column C"; keep the message only.
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m)
+                .to_string();
+            let line = e.line().max(1);
+            TableError::Invalid {
+                file: file.to_string(),
+                line,
+                column: char_column(text, line, e.column()),
+                message: one_line(&message),
+            }
+        }),
+    };
+    SEEN_CODES.with(|s| s.borrow_mut().clear());
+    raw
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -452,17 +471,6 @@ pub fn derive_hint(meaning: &str) -> String {
 /// and used until the process exits, and `Entry` holds `&'static str`.
 /// Returns false if tables were already installed.
 pub fn install(tables: Vec<Table>) -> bool {
-    fn leak(s: String) -> &'static str {
-        Box::leak(s.into_boxed_str())
-    }
-    fn leak_all(v: Vec<String>) -> &'static [&'static str] {
-        Box::leak(
-            v.into_iter()
-                .map(leak)
-                .collect::<Vec<_>>()
-                .into_boxed_slice(),
-        )
-    }
     let mut codes = Vec::new();
     let mut infos = Vec::with_capacity(tables.len());
     for table in tables {
@@ -498,6 +506,19 @@ pub fn install(tables: Vec<Table>) -> bool {
         }
     }
     registry::install(codes, infos)
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn leak_all(v: Vec<String>) -> &'static [&'static str] {
+    Box::leak(
+        v.into_iter()
+            .map(leak)
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -541,25 +562,7 @@ struct CodeNumber(u16);
 
 impl<'de> Deserialize<'de> for CodeNumber {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = i64::deserialize(d)?;
-        let code = match n {
-            1000..=4999 => n as u16,
-            ..=999 => {
-                return Err(de::Error::custom(format!(
-                    "code {n} is not a close code: 0-999 are not used (RFC 6455 §7.4.2); a table defines codes 1000-4999"
-                )))
-            }
-            5000..=65535 => {
-                return Err(de::Error::custom(format!(
-                    "code {n} is not a close code: close codes stop at 4999 and every library rejects 5000 and above; a table defines codes 1000-4999"
-                )))
-            }
-            _ => {
-                return Err(de::Error::custom(format!(
-                    "code {n} is not a close code: a close code is a 16-bit number, and a table defines codes 1000-4999"
-                )))
-            }
-        };
+        let code = AnyCode::deserialize(d)?.0;
         let duplicate = SEEN_CODES.with(|s| {
             let mut seen = s.borrow_mut();
             let dup = seen.contains(&code);
@@ -572,6 +575,27 @@ impl<'de> Deserialize<'de> for CodeNumber {
             )));
         }
         Ok(CodeNumber(code))
+    }
+}
+
+/// A code 1000-4999 that may repeat (a built-in alias's or text's).
+struct AnyCode(u16);
+
+impl<'de> Deserialize<'de> for AnyCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        match n {
+            1000..=4999 => Ok(AnyCode(n as u16)),
+            ..=999 => Err(de::Error::custom(format!(
+                "code {n} is not a close code: 0-999 are not used (RFC 6455 §7.4.2); a table defines codes 1000-4999"
+            ))),
+            5000..=65535 => Err(de::Error::custom(format!(
+                "code {n} is not a close code: close codes stop at 4999 and every library rejects 5000 and above; a table defines codes 1000-4999"
+            ))),
+            _ => Err(de::Error::custom(format!(
+                "code {n} is not a close code: a close code is a 16-bit number, and a table defines codes 1000-4999"
+            ))),
+        }
     }
 }
 
@@ -670,6 +694,223 @@ impl<'de> Deserialize<'de> for ReconnectField {
     }
 }
 
+// ---------------------------------------------------------------------------
+// The built-in table (`src/codes/*.toml`), read with the field types above:
+// the same text, code, category, reconnect and alias rules as a user's
+// table, plus what only the built-in table says (whether a code is sent,
+// who defined it, the entries of the ranges, the libraries). Parsed once per
+// process, by the registry; the registry's tests check the table itself.
+
+/// Reads `src/codes/iana.toml`: the registered codes with their symptoms,
+/// then the entry of each range. Codes keep the file's order.
+pub(crate) fn builtin_codes(text: &str) -> Result<BuiltinCodes, TableError> {
+    const FILE: &str = "src/codes/iana.toml";
+    let raw: RawIana = deserialize(text, TableFormat::Toml, FILE)?;
+    let invalid = |message: String| TableError::Invalid {
+        file: FILE.to_string(),
+        line: 1,
+        column: 1,
+        message,
+    };
+    let mut codes = Vec::with_capacity(raw.codes.len());
+    let mut symptoms = Vec::with_capacity(raw.codes.len());
+    for mut e in raw.codes {
+        let (Some(code), None) = (&e.code, &e.range) else {
+            return Err(invalid(format!(
+                "codes: '{}' needs a `code` and no `range`",
+                e.name.0
+            )));
+        };
+        let code = code.0;
+        symptoms.push((
+            code,
+            leak_all(
+                std::mem::take(&mut e.symptoms)
+                    .into_iter()
+                    .map(|s| s.0)
+                    .collect(),
+            ),
+        ));
+        codes.push(CodeDef {
+            code,
+            entry: e.into_entry(),
+        });
+    }
+    let mut ranges: [Option<Entry>; 4] = Default::default();
+    for e in raw.ranges {
+        let (None, Some(range), true) = (&e.code, &e.range, e.symptoms.is_empty()) else {
+            return Err(invalid(format!(
+                "ranges: '{}' needs a `range` and no `code` or `symptoms`",
+                e.name.0
+            )));
+        };
+        let range = range.0;
+        let slot = CodeRange::ALL.iter().position(|&r| r == range).unwrap_or(0);
+        if ranges[slot].is_some() {
+            return Err(invalid(format!(
+                "ranges: a second entry for {}",
+                range.as_str()
+            )));
+        }
+        ranges[slot] = Some(e.into_entry());
+    }
+    let [Some(protocol), Some(registered), Some(private), Some(invalid_range)] = ranges else {
+        return Err(invalid(format!(
+            "ranges: one entry each for {} is needed",
+            CodeRange::ALL.map(CodeRange::as_str).join(", ")
+        )));
+    };
+    Ok(BuiltinCodes {
+        codes,
+        ranges: [protocol, registered, private, invalid_range],
+        symptoms,
+    })
+}
+
+/// Reads `src/codes/libraries.toml`: the libraries, their aliases in the
+/// file's order, and their log texts ordered by code (libraries in the
+/// file's order for each code).
+pub(crate) fn builtin_libraries(text: &str) -> Result<BuiltinLibraries, TableError> {
+    const FILE: &str = "src/codes/libraries.toml";
+    let raw: RawLibraries = deserialize(text, TableFormat::Toml, FILE)?;
+    let mut libraries: Vec<Library> = Vec::with_capacity(raw.libraries.len());
+    let mut aliases = Vec::new();
+    let mut log_texts = Vec::new();
+    for lib in raw.libraries {
+        if let Some(other) = libraries
+            .iter()
+            .find(|l| l.id == lib.id.0 || l.order == lib.order)
+        {
+            return Err(TableError::Invalid {
+                file: FILE.to_string(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "libraries: '{}' repeats the id or order of '{}'",
+                    lib.id.0, other.id
+                ),
+            });
+        }
+        let id = leak(lib.id.0);
+        libraries.push(Library {
+            id,
+            name: leak(lib.name.0),
+            order: lib.order,
+        });
+        aliases.extend(lib.aliases.into_iter().map(|a| Alias {
+            code: a.code.0,
+            library: id,
+            name: leak(a.name.0),
+        }));
+        log_texts.extend(lib.texts.into_iter().map(|t| LogText {
+            code: t.code.0,
+            library: id,
+            text: leak(t.text.0),
+        }));
+    }
+    // Stable: for each code, the libraries stay in the file's order.
+    log_texts.sort_by_key(|t| t.code);
+    Ok(BuiltinLibraries {
+        libraries,
+        aliases,
+        log_texts,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIana {
+    codes: Vec<RawBuiltinEntry>,
+    ranges: Vec<RawBuiltinEntry>,
+}
+
+/// A built-in code (with `code`) or range entry (with `range`): a user's
+/// entry's fields, with the hint required and what a table cannot say.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBuiltinEntry {
+    #[serde(default)]
+    code: Option<CodeNumber>,
+    #[serde(default)]
+    range: Option<RangeField>,
+    name: Text<60>,
+    category: CategoryField,
+    meaning: Text<1000>,
+    recovery: Text<1000>,
+    reconnect: ReconnectField,
+    hint: Text<72>,
+    on_wire: bool,
+    defined_by: Text<300>,
+    #[serde(default)]
+    symptoms: Vec<Text<80>>,
+}
+
+impl RawBuiltinEntry {
+    fn into_entry(self) -> Entry {
+        Entry {
+            name: leak(self.name.0),
+            category: self.category.0,
+            meaning: leak(self.meaning.0),
+            recovery: leak(self.recovery.0),
+            hint: leak(self.hint.0),
+            reconnect: self.reconnect.0,
+            on_wire: self.on_wire,
+            defined_by: leak(self.defined_by.0),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLibraries {
+    libraries: Vec<RawLibrary>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLibrary {
+    id: TableName,
+    name: Text<60>,
+    order: u16,
+    #[serde(default)]
+    aliases: Vec<RawAlias>,
+    #[serde(default)]
+    texts: Vec<RawLogText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlias {
+    code: AnyCode,
+    name: AliasName,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLogText {
+    code: AnyCode,
+    text: Text<200>,
+}
+
+/// One of [`CodeRange::ALL`], by its token.
+struct RangeField(CodeRange);
+
+impl<'de> Deserialize<'de> for RangeField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        CodeRange::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .map(RangeField)
+            .ok_or_else(|| {
+                de::Error::custom(format!(
+                    "unknown range '{s}' (expected one of: {})",
+                    CodeRange::ALL.map(CodeRange::as_str).join(", ")
+                ))
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,8 +948,10 @@ aliases = ["AUTH_EXPIRED"]
 
     #[test]
     fn bundled_tables_parse_and_are_named_as_listed() {
-        let builtin: HashSet<(&str, u16)> =
-            registry::ALIASES.iter().map(|a| (a.name, a.code)).collect();
+        let builtin: HashSet<(&str, u16)> = registry::builtin_aliases()
+            .iter()
+            .map(|a| (a.name, a.code))
+            .collect();
         for b in BUNDLED {
             let t = bundled_table(b.name).unwrap();
             assert_eq!(t.name, b.name);
@@ -718,7 +961,7 @@ aliases = ["AUTH_EXPIRED"]
                 // A bundled alias must not take over a library's name for
                 // another code.
                 for a in &e.aliases {
-                    let clash = registry::ALIASES
+                    let clash = registry::builtin_aliases()
                         .iter()
                         .any(|x| x.name == a && x.code != e.code);
                     assert!(!clash, "{} {a} clashes with a library name", b.name);
@@ -788,6 +1031,46 @@ aliases = ["AUTH_EXPIRED"]
         assert!(toml(&ENTRY.replace("AUTH_EXPIRED", "auth expired")).is_err());
         assert!(toml(&ENTRY.replace("\"acme\"", "\"Acme Corp\"")).is_err());
         assert!(toml(&ENTRY.replace("aliases", "alias")).is_err());
+    }
+
+    #[test]
+    fn a_users_table_cannot_say_what_only_the_built_in_table_says() {
+        for field in [
+            "on_wire = true",
+            "defined_by = \"me\"",
+            "range = \"private\"",
+        ] {
+            let text = ENTRY.replace("aliases =", &format!("{field}\naliases ="));
+            let (line, _, message) = position(toml(&text).unwrap_err());
+            assert_eq!(line, 12, "{message}");
+            assert!(message.starts_with("unknown field"), "{message}");
+        }
+    }
+
+    #[test]
+    fn the_built_in_table_is_checked_like_a_users() {
+        let line_of =
+            |text: &str, at: &str| text[..text.find(at).unwrap()].matches('\n').count() + 1;
+        let iana = include_str!("codes/iana.toml");
+        let broken = iana.replacen("category = \"normal\"", "category = \"fatal\"", 1);
+        let (line, _, message) = position(builtin_codes(&broken).unwrap_err());
+        assert_eq!(line, line_of(iana, "category = \"normal\""));
+        assert!(message.contains("unknown category 'fatal'"), "{message}");
+        let broken = iana.replacen("code = 1001", "code = 1000", 1);
+        let (_, _, message) = position(builtin_codes(&broken).unwrap_err());
+        assert!(message.contains("duplicate code 1000"), "{message}");
+        let broken = iana.replacen("range = \"private\"", "range = \"protocol\"", 1);
+        let (_, _, message) = position(builtin_codes(&broken).unwrap_err());
+        assert!(message.contains("a second entry for protocol"), "{message}");
+
+        let libraries = include_str!("codes/libraries.toml");
+        let broken = libraries.replacen("\"CloseGoingAway\"", "\"Close Going Away\"", 1);
+        let (line, _, message) = position(builtin_libraries(&broken).unwrap_err());
+        assert_eq!(line, line_of(libraries, "\"CloseGoingAway\""));
+        assert!(message.contains("alias 'Close Going Away'"), "{message}");
+        let broken = libraries.replacen("id = \"coder\"", "id = \"gorilla\"", 1);
+        let (_, _, message) = position(builtin_libraries(&broken).unwrap_err());
+        assert!(message.contains("repeats the id or order"), "{message}");
     }
 
     #[test]
