@@ -1,7 +1,8 @@
-//! The command line: clap's view of the flags, and [`Config`], the one place
-//! where every "auto" choice (colour, inputs, terminal width, code tables) is
-//! made. Nothing below reads argv, the environment or whether stdout is a
-//! terminal.
+//! The command line as clap sees it: [`Args`], its subcommands and the
+//! `*Arg` enums of flag values, and nothing else. [`crate::config`] turns
+//! them into the settings each command runs with. The only crate items used
+//! here are the value parsers of the types flags hold (categories, code
+//! ranges, `--fail-on` rules) and the help text; none of them looks back.
 //!
 //! `wscode-annotate [FILE]...` annotates; `wscode-annotate lookup …` and
 //! `wscode-annotate tables` are subcommands. With clap's
@@ -9,22 +10,16 @@
 //! first argument, so `wscode-annotate app.log` still reads `app.log`.
 
 use std::ffi::OsString;
-use std::io::IsTerminal;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
 
-use crate::config::{ConfigFile, ConfigLocation};
-use crate::filter::{parse_code_range, Filter};
-use crate::gate::{parse_rule, Gate, Rule};
+use crate::filter::parse_code_range;
+use crate::gate::{parse_rule, Rule};
 use crate::help;
-use crate::input::{Source, DEFAULT_MAX_LINE, MIN_MAX_LINE};
-use crate::lookup;
-use crate::printer::Format;
-use crate::registry::{Category, CodeRange};
-use crate::tables::TableSpec;
+use crate::input::MIN_MAX_LINE;
+use crate::registry::Category;
 
 /// Examples under `-h`: the three uses people reach for first.
 const EXAMPLES: &str = "\
@@ -291,16 +286,6 @@ pub enum RangeArg {
     Private,
 }
 
-impl From<RangeArg> for CodeRange {
-    fn from(r: RangeArg) -> CodeRange {
-        match r {
-            RangeArg::Protocol => CodeRange::Protocol,
-            RangeArg::Registered => CodeRange::Registered,
-            RangeArg::Private => CodeRange::Private,
-        }
-    }
-}
-
 /// `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -325,279 +310,9 @@ pub enum ColorArg {
     Never,
 }
 
-/// What the environment says, read once in `main` so tests can set it.
-#[derive(Clone, Debug, Default)]
-pub struct Environment {
-    /// Standard output is a terminal.
-    pub stdout_is_terminal: bool,
-    /// NO_COLOR is set to a non-empty value.
-    pub no_color: bool,
-    /// CLICOLOR_FORCE is set to a value other than empty or `0`.
-    pub clicolor_force: bool,
-    /// Where the configuration file is looked for.
-    pub config_location: ConfigLocation,
-    /// The configuration file, once `main` has read it (not with `--no-config`).
-    pub config: Option<ConfigFile>,
-    /// CPUs available to this process.
-    pub cpus: usize,
-    /// The terminal's width: COLUMNS when set, else stdout's terminal.
-    pub columns: Option<usize>,
-    /// WSCODE_CODES: code tables to load, a path list.
-    pub codes: Option<OsString>,
-}
-
-impl Environment {
-    /// Reads the real environment.
-    pub fn detect() -> Environment {
-        Environment {
-            stdout_is_terminal: std::io::stdout().is_terminal(),
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            clicolor_force: std::env::var_os("CLICOLOR_FORCE")
-                .is_some_and(|v| !v.is_empty() && v != "0"),
-            config_location: ConfigLocation::from_env(
-                std::env::var_os("WSCODE_CONFIG"),
-                std::env::var_os("XDG_CONFIG_HOME"),
-                std::env::var_os("HOME"),
-            ),
-            config: None,
-            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            columns: std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.trim().parse::<usize>().ok())
-                .filter(|&c| c > 0)
-                .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))),
-            codes: std::env::var_os("WSCODE_CODES").filter(|v| !v.is_empty()),
-        }
-    }
-}
-
-/// The most scanning threads per CPU: past that, threads only wait for one
-/// another and hold buffers (each holds a few MiB in flight).
-pub const MAX_THREADS_PER_CPU: usize = 4;
-
-/// What to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    /// Annotate the inputs (the default).
-    Annotate,
-    /// Look codes up.
-    Lookup(lookup::Options),
-    /// List the code tables.
-    Tables(lookup::TablesOptions),
-    /// Combine JSON summaries.
-    Merge {
-        /// The summaries, in order.
-        files: Vec<PathBuf>,
-        /// Text, JSON or Prometheus.
-        format: Format,
-        /// Colour the text.
-        color: bool,
-        /// Fit the text to this many columns.
-        width: Option<usize>,
-        /// `--fail-on`: rules checked on the merged counts.
-        gate: Option<Gate>,
-    },
-    /// Print a shell completion script.
-    Completions(clap_complete::Shell),
-    /// Print the man page of the tool, or of a subcommand.
-    Man(Option<String>),
-}
-
-/// Per-line output, or one summary at the end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Every line (or every match) as it is read.
-    Annotate,
-    /// One summary after the last input.
-    Summary,
-}
-
-/// Everything a run needs, decided.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// The inputs, in order; stdin when none were given.
-    pub inputs: Vec<Source>,
-    /// How findings are printed.
-    pub format: Format,
-    /// Colour the text output (decided from the flag, environment and file).
-    pub color: bool,
-    /// Text format: print only lines with a code.
-    pub only_matching: bool,
-    /// Which codes are reported.
-    pub filter: Filter,
-    /// The filter's categories come from the configuration file.
-    pub categories_from_file: bool,
-    /// Extra formats: the configuration file's, then `--pattern`'s.
-    pub patterns: Vec<String>,
-    /// Worker threads; 1 scans on the calling thread only.
-    pub threads: usize,
-    /// `threads` was chosen (`-j` or the configuration file) rather than
-    /// taken from the number of CPUs.
-    pub threads_chosen: bool,
-    /// The `-j` asked for when it was more than [`MAX_THREADS_PER_CPU`] per
-    /// CPU and `threads` was lowered to that (a note says so).
-    pub threads_capped_from: Option<usize>,
-    /// Per-line output or a summary.
-    pub mode: Mode,
-    /// The `--fail-on` rules, if any.
-    pub gate: Option<Arc<Gate>>,
-    /// Annotate, or a subcommand.
-    pub command: Command,
-    /// Code tables to load at startup: the configuration file's first, then
-    /// WSCODE_CODES, then `--codes` (a later table wins).
-    pub code_tables: Vec<TableSpec>,
-    /// Decompress stdin when it starts like a compressed stream (`-z`).
-    pub search_zip: bool,
-    /// Directory arguments are read, files in rotation order (`-r`).
-    pub recursive: bool,
-    /// No notes on stderr, only errors (`-q`).
-    pub quiet: bool,
-    /// Longest line kept whole; longer lines come in pieces.
-    pub max_line: usize,
-    /// The width text output is fitted to: COLUMNS, else the terminal's;
-    /// none into a pipe or file.
-    pub width: Option<usize>,
-}
-
-impl Config {
-    /// Resolves the command line against the environment.
-    pub fn new(args: Args, env: &Environment) -> Config {
-        let mut inputs = if args.files.is_empty() {
-            vec![Source::Stdin(None)]
-        } else {
-            args.files.iter().map(|p| Source::from_arg(p)).collect()
-        };
-        for input in &mut inputs {
-            if let Source::Stdin(label) = input {
-                label.clone_from(&args.label);
-            }
-        }
-        let format = format_of(args.format);
-        // The configuration file, unless --no-config: flags > env > file.
-        let file = env.config.as_ref().filter(|_| !args.no_config);
-        let mut code_tables: Vec<TableSpec> = file.map(ConfigFile::code_tables).unwrap_or_default();
-        code_tables.extend(
-            env.codes
-                .iter()
-                .flat_map(std::env::split_paths)
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(|p| TableSpec::from_arg(p.as_os_str())),
-        );
-        code_tables.extend(args.codes.iter().map(|c| TableSpec::from_arg(c)));
-        // Below 20 columns nothing fits; treat it as unknown.
-        let width = env.columns.filter(|&w| w >= 20);
-        // A flag wins; then NO_COLOR, then CLICOLOR_FORCE; then the file.
-        let file_color = file.and_then(|f| f.color);
-        let resolve_color = |arg: Option<ColorArg>, format: Format| {
-            let from_env = || {
-                if env.no_color {
-                    Some(false)
-                } else if env.clicolor_force {
-                    Some(true)
-                } else {
-                    None
-                }
-            };
-            let choice = match arg {
-                Some(ColorArg::Always) => true,
-                Some(ColorArg::Never) => false,
-                Some(ColorArg::Auto) => from_env().unwrap_or(env.stdout_is_terminal),
-                None => from_env().unwrap_or(match file_color {
-                    Some(ColorArg::Always) => true,
-                    Some(ColorArg::Never) => false,
-                    Some(ColorArg::Auto) | None => env.stdout_is_terminal,
-                }),
-            };
-            format == Format::Text && choice
-        };
-        let command = match args.command {
-            None => Command::Annotate,
-            Some(Subcommand::Lookup(l)) => {
-                let format = lookup_format_of(l.format);
-                Command::Lookup(lookup::Options {
-                    query: l.query,
-                    categories: l.category,
-                    reconnect: l.reconnect,
-                    range: l.range.map(CodeRange::from),
-                    format,
-                    color: resolve_color(l.color, format),
-                    width,
-                })
-            }
-            Some(Subcommand::Tables(t)) => Command::Tables(lookup::TablesOptions {
-                format: lookup_format_of(t.format),
-                width,
-            }),
-            Some(Subcommand::Merge(m)) => {
-                let format = match m.format {
-                    MergeFormatArg::Text => Format::Text,
-                    MergeFormatArg::Json => Format::Json,
-                    MergeFormatArg::Prometheus => Format::Prometheus,
-                };
-                Command::Merge {
-                    files: m.files,
-                    format,
-                    color: resolve_color(m.color, format),
-                    width,
-                    gate: (!m.fail_on.is_empty()).then_some(Gate { rules: m.fail_on }),
-                }
-            }
-            Some(Subcommand::Completions(c)) => Command::Completions(c.shell),
-            Some(Subcommand::Man(m)) => Command::Man(m.subcommand),
-        };
-        let mut patterns = file.map(|f| f.pattern.clone()).unwrap_or_default();
-        patterns.extend(args.pattern);
-        let categories_from_file =
-            args.category.is_empty() && file.is_some_and(|f| !f.category.is_empty());
-        let categories = if args.category.is_empty() {
-            file.map(|f| f.category.clone()).unwrap_or_default()
-        } else {
-            args.category
-        };
-        // `-j`, else the configuration file; 0 means the number of CPUs.
-        let chosen_threads = args
-            .threads
-            .or(file.and_then(|f| f.threads))
-            .filter(|&n| n > 0);
-        let max_threads = env.cpus.max(1).saturating_mul(MAX_THREADS_PER_CPU);
-        Config {
-            inputs,
-            format,
-            color: resolve_color(args.color, format),
-            only_matching: args.only_matching,
-            filter: Filter {
-                categories,
-                codes: args.code,
-            },
-            categories_from_file,
-            patterns,
-            threads: chosen_threads.unwrap_or(env.cpus).clamp(1, max_threads),
-            threads_chosen: chosen_threads.is_some(),
-            threads_capped_from: chosen_threads.filter(|&n| n > max_threads),
-            mode: if args.summary || format == Format::Prometheus {
-                Mode::Summary
-            } else {
-                Mode::Annotate
-            },
-            gate: (!args.fail_on.is_empty()).then(|| {
-                Arc::new(Gate {
-                    rules: args.fail_on,
-                })
-            }),
-            command,
-            code_tables,
-            search_zip: args.search_zip,
-            recursive: args.recursive,
-            quiet: args.quiet || file.is_some_and(|f| f.quiet),
-            max_line: args.max_line_length.unwrap_or(DEFAULT_MAX_LINE),
-            width,
-        }
-    }
-}
-
 /// `--max-line-length`: bytes, with an optional K, M or G suffix (powers of
 /// 1024), at least [`MIN_MAX_LINE`].
-fn parse_max_line(s: &str) -> Result<usize, String> {
+pub fn parse_max_line(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let t = t
         .strip_suffix(['B', 'b'])
@@ -626,20 +341,36 @@ fn parse_max_line(s: &str) -> Result<usize, String> {
     Ok(bytes)
 }
 
-fn format_of(arg: FormatArg) -> Format {
-    match arg {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Github => Format::Github,
-        FormatArg::Prometheus => Format::Prometheus,
+impl Args {
+    /// Parses the process's command line, reading it with the subcommand
+    /// first when that is what the user meant (see [`subcommand_first`]).
+    pub fn parse_subcommand_first() -> Result<Args, clap::Error> {
+        Args::try_parse().map(subcommand_first)
     }
 }
 
-fn lookup_format_of(arg: LookupFormatArg) -> Format {
-    match arg {
-        LookupFormatArg::Text => Format::Text,
-        LookupFormatArg::Json => Format::Json,
+/// `wscode-annotate --no-config lookup 1006` parses as annotating files
+/// named `lookup` and `1006` (a subcommand is only recognised first). When
+/// no such file exists and the flags given before it are the subcommand's
+/// too, read the command line with the subcommand first, as the user meant.
+fn subcommand_first(args: Args) -> Args {
+    let Some(first) = args.files.first().filter(|_| args.command.is_none()) else {
+        return args;
+    };
+    let names = <Args as clap::CommandFactory>::command();
+    let is_subcommand = names
+        .get_subcommands()
+        .any(|s| first.as_os_str() == s.get_name());
+    if !is_subcommand || first.exists() {
+        return args;
     }
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let Some(at) = argv.iter().skip(1).position(|a| a == first.as_os_str()) else {
+        return args;
+    };
+    let name = argv.remove(at + 1);
+    argv.insert(1, name);
+    Args::try_parse_from(argv).unwrap_or(args)
 }
 
 #[cfg(test)]
@@ -650,108 +381,5 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Args::command().debug_assert();
-    }
-
-    #[test]
-    fn colour_follows_terminal_and_no_color() {
-        let parse = |argv: &[&str]| Args::try_parse_from(argv).unwrap();
-        let tty = Environment {
-            stdout_is_terminal: true,
-            ..Environment::default()
-        };
-        let tty_no_color = Environment {
-            stdout_is_terminal: true,
-            no_color: true,
-            ..Environment::default()
-        };
-        assert!(Config::new(parse(&["w"]), &tty).color);
-        assert!(!Config::new(parse(&["w"]), &tty_no_color).color);
-        assert!(!Config::new(parse(&["w"]), &Environment::default()).color);
-        assert!(Config::new(parse(&["w", "--color=always"]), &Environment::default()).color);
-        assert!(!Config::new(parse(&["w", "--format=json", "--color=always"]), &tty).color);
-    }
-
-    #[test]
-    fn subcommands_come_first_and_files_still_work() {
-        let env = Environment::default();
-        let c = Config::new(Args::try_parse_from(["w", "app.log"]).unwrap(), &env);
-        assert_eq!(c.command, Command::Annotate);
-        let c = Config::new(
-            Args::try_parse_from(["w", "lookup", "--codes", "graphql-ws", "4401"]).unwrap(),
-            &env,
-        );
-        match c.command {
-            Command::Lookup(o) => assert_eq!(o.query, vec!["4401".to_string()]),
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(c.code_tables, vec![TableSpec::Bundled("graphql-ws".into())]);
-        let c = Config::new(Args::try_parse_from(["w", "tables"]).unwrap(), &env);
-        assert!(matches!(c.command, Command::Tables(_)));
-    }
-
-    #[test]
-    fn code_tables_come_from_the_environment_then_the_flags() {
-        let env = Environment {
-            codes: Some(OsString::from("/etc/a.toml:graphql-ws")),
-            ..Environment::default()
-        };
-        let c = Config::new(
-            Args::try_parse_from(["w", "--codes", "spring", "x.log"]).unwrap(),
-            &env,
-        );
-        assert_eq!(
-            c.code_tables,
-            vec![
-                TableSpec::File("/etc/a.toml".into()),
-                TableSpec::Bundled("graphql-ws".into()),
-                TableSpec::Bundled("spring".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn max_line_length_takes_bytes_and_suffixes() {
-        assert_eq!(parse_max_line("1048576"), Ok(1 << 20));
-        assert_eq!(parse_max_line("512K"), Ok(512 << 10));
-        assert_eq!(parse_max_line("16M"), Ok(16 << 20));
-        assert_eq!(parse_max_line("16MiB"), Ok(16 << 20));
-        assert_eq!(parse_max_line("1g"), Ok(1 << 30));
-        assert!(parse_max_line("100").is_err());
-        assert!(parse_max_line("4X").is_err());
-        assert!(parse_max_line("").is_err());
-        assert!(parse_max_line("99999999999999999999G").is_err());
-        let c = Config::new(
-            Args::try_parse_from(["w"]).unwrap(),
-            &Environment::default(),
-        );
-        assert_eq!(c.max_line, DEFAULT_MAX_LINE);
-    }
-
-    #[test]
-    fn no_files_means_stdin() {
-        let c = Config::new(
-            Args::try_parse_from(["w"]).unwrap(),
-            &Environment::default(),
-        );
-        assert_eq!(c.inputs, vec![Source::Stdin(None)]);
-        let c = Config::new(
-            Args::try_parse_from(["w", "a.log", "-"]).unwrap(),
-            &Environment::default(),
-        );
-        assert_eq!(
-            c.inputs,
-            vec![Source::File("a.log".into()), Source::Stdin(None)]
-        );
-        let c = Config::new(
-            Args::try_parse_from(["w", "--label", "gw-7d9f", "a.log", "-"]).unwrap(),
-            &Environment::default(),
-        );
-        assert_eq!(
-            c.inputs,
-            vec![
-                Source::File("a.log".into()),
-                Source::Stdin(Some("gw-7d9f".into()))
-            ]
-        );
     }
 }

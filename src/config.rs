@@ -1,298 +1,544 @@
-//! The configuration file: a user's default flags, read once at startup.
-//!
-//! `$WSCODE_CONFIG`, else `$XDG_CONFIG_HOME/wscode-annotate/config.toml`,
-//! else `~/.config/wscode-annotate/config.toml`. A missing file at the
-//! default place is no error (most users have none); a missing file that
-//! `WSCODE_CONFIG` names is, and so is a malformed one: it stops the run with
-//! `FILE:LINE:COLUMN: what is wrong`, because silently ignoring a setting the
-//! user wrote is worse than refusing to start. `--no-config` (or an empty
-//! `WSCODE_CONFIG`) skips the file.
-//!
-//! Precedence is flags, then environment variables, then the file: a flag
-//! always wins, and `NO_COLOR` / `CLICOLOR_FORCE` beat the file's `color`.
-//! Lists add up instead: the file's code tables load first (so
-//! `WSCODE_CODES` and `--codes` override their codes), and its patterns are
-//! tried along with `--pattern`'s. [`crate::cli::Config::new`] applies it.
+//! Settings in layers: [`crate::cli::Args`] (what was typed), the
+//! [`Environment`] (what the process was started with, read once in `main`)
+//! and the configuration file ([`crate::config_file`]) resolve here, once,
+//! into a [`Config`] whose [`Command`] holds the settings of one command and
+//! nothing else. Every "auto" choice (colour, inputs, terminal width,
+//! threads, code tables) is made here; nothing below reads argv, the
+//! environment or whether stdout is a terminal.
 
 use std::ffi::OsString;
-use std::fmt;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use serde::de::{self, Deserializer};
-use serde::Deserialize;
-
-use crate::cli::ColorArg;
-use crate::registry::Category;
+use crate::cli::{
+    Args, ColorArg, FormatArg, LookupFormatArg, MergeFormatArg, RangeArg, Subcommand,
+};
+use crate::config_file::{ConfigFile, ConfigLocation};
+use crate::filter::Filter;
+use crate::gate::Gate;
+use crate::input::{Source, DEFAULT_MAX_LINE};
+use crate::printer::LineFormat;
+use crate::registry::{Category, CodeRange};
+use crate::report::SummaryFormat;
 use crate::tables::TableSpec;
 
-/// Where the configuration file is looked for.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum ConfigLocation {
-    /// No file: `WSCODE_CONFIG` is empty, or there is no home directory.
-    #[default]
-    None,
-    /// `WSCODE_CONFIG` names it: it must exist.
-    Explicit(PathBuf),
-    /// The default place: read it if it exists.
-    Default(PathBuf),
+/// What the environment says, read once in `main` so tests can set it.
+#[derive(Clone, Debug, Default)]
+pub struct Environment {
+    /// Standard output is a terminal.
+    pub stdout_is_terminal: bool,
+    /// NO_COLOR is set to a non-empty value.
+    pub no_color: bool,
+    /// CLICOLOR_FORCE is set to a value other than empty or `0`.
+    pub clicolor_force: bool,
+    /// Where the configuration file is looked for.
+    pub config_location: ConfigLocation,
+    /// The configuration file, once `main` has read it (not with `--no-config`).
+    pub config: Option<ConfigFile>,
+    /// CPUs available to this process.
+    pub cpus: usize,
+    /// The terminal's width: COLUMNS when set, else stdout's terminal.
+    pub columns: Option<usize>,
+    /// WSCODE_CODES: code tables to load, a path list.
+    pub codes: Option<OsString>,
 }
 
-impl ConfigLocation {
-    /// Decides from the values of `WSCODE_CONFIG`, `XDG_CONFIG_HOME` and
-    /// `HOME`. A relative `XDG_CONFIG_HOME` is ignored, as the XDG base
-    /// directory specification says.
-    pub fn from_env(
-        wscode_config: Option<OsString>,
-        xdg_config_home: Option<OsString>,
-        home: Option<OsString>,
-    ) -> ConfigLocation {
-        if let Some(path) = wscode_config {
-            return if path.is_empty() {
-                ConfigLocation::None
-            } else {
-                ConfigLocation::Explicit(PathBuf::from(path))
-            };
-        }
-        let base = xdg_config_home
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| {
-                home.filter(|h| !h.is_empty())
-                    .map(|h| PathBuf::from(h).join(".config"))
-            });
-        match base {
-            Some(base) => ConfigLocation::Default(base.join("wscode-annotate").join("config.toml")),
-            None => ConfigLocation::None,
+impl Environment {
+    /// Reads the real environment.
+    pub fn detect() -> Environment {
+        Environment {
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            clicolor_force: std::env::var_os("CLICOLOR_FORCE")
+                .is_some_and(|v| !v.is_empty() && v != "0"),
+            config_location: ConfigLocation::from_env(
+                std::env::var_os("WSCODE_CONFIG"),
+                std::env::var_os("XDG_CONFIG_HOME"),
+                std::env::var_os("HOME"),
+            ),
+            config: None,
+            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            columns: std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|&c| c > 0)
+                .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))),
+            codes: std::env::var_os("WSCODE_CODES").filter(|v| !v.is_empty()),
         }
     }
 }
 
-/// The settings a configuration file may hold, each the default for a flag.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    /// The file it was read from.
-    #[serde(skip)]
-    pub path: PathBuf,
-    /// `--color`: `auto`, `always` or `never`.
-    #[serde(default, deserialize_with = "color")]
-    pub color: Option<ColorArg>,
-    /// `-j/--threads`; 0 means the number of CPUs.
-    #[serde(default)]
-    pub threads: Option<usize>,
-    /// `--codes`: bundled table names or files; a relative path is taken
-    /// from the configuration file's folder.
-    #[serde(default)]
-    pub codes: Vec<String>,
-    /// `--pattern`: formats of the user's own services.
-    #[serde(default)]
-    pub pattern: Vec<String>,
-    /// `--category` for annotate mode and the summary.
-    #[serde(default, deserialize_with = "categories")]
-    pub category: Vec<Category>,
-    /// `-q/--quiet`.
-    #[serde(default)]
+/// The most scanning threads per CPU: past that, threads only wait for one
+/// another and hold buffers (each holds a few MiB in flight).
+pub const MAX_THREADS_PER_CPU: usize = 4;
+
+/// Everything a run needs, decided.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The command and its own settings.
+    pub command: Command,
+    /// Code tables to load at startup: the configuration file's first, then
+    /// WSCODE_CODES, then `--codes` (a later table wins).
+    pub code_tables: Vec<TableSpec>,
+    /// No notes on stderr, only errors (`-q`).
+    pub quiet: bool,
+    /// The `-j` asked for when it was more than [`MAX_THREADS_PER_CPU`] per
+    /// CPU and the threads were lowered to that (a note says so).
+    pub threads_capped_from: Option<usize>,
+}
+
+/// What to do, with the settings of that command alone.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Annotate the inputs (the default).
+    Annotate(Annotate),
+    /// One summary of the inputs (`--summary`).
+    Summarize(Summarize),
+    /// Look codes up.
+    Lookup(Lookup),
+    /// List the code tables.
+    Tables(Tables),
+    /// Combine JSON summaries.
+    Merge(Merge),
+    /// Print a completion script or a man page.
+    Generate(Generate),
+}
+
+/// How the inputs are read and what is found in them: what annotate mode
+/// and the summary share.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scan {
+    /// The inputs, in order; stdin when none were given.
+    pub inputs: Vec<Source>,
+    /// Which codes are reported.
+    pub filter: Filter,
+    /// The filter's categories come from the configuration file.
+    pub categories_from_file: bool,
+    /// Extra formats: the configuration file's, then `--pattern`'s.
+    pub patterns: Vec<String>,
+    /// Worker threads; 1 scans on the calling thread only.
+    pub threads: usize,
+    /// `threads` was chosen (`-j` or the configuration file) rather than
+    /// taken from the number of CPUs.
+    pub threads_chosen: bool,
+    /// The `--fail-on` rules, if any.
+    pub gate: Option<Arc<Gate>>,
+    /// Decompress stdin when it starts like a compressed stream (`-z`).
+    pub search_zip: bool,
+    /// Directory arguments are read, files in rotation order (`-r`).
+    pub recursive: bool,
+    /// Longest line kept whole; longer lines come in pieces.
+    pub max_line: usize,
+    /// No notes on stderr, only errors (`-q`).
     pub quiet: bool,
 }
 
-impl ConfigFile {
-    /// The file's code tables, relative paths resolved against its folder.
-    pub fn code_tables(&self) -> Vec<TableSpec> {
-        let dir = self.path.parent().unwrap_or(Path::new(""));
-        self.codes
-            .iter()
-            .map(|c| match TableSpec::from_arg(c.as_ref()) {
-                TableSpec::File(p) if p.is_relative() => TableSpec::File(dir.join(p)),
-                spec => spec,
-            })
-            .collect()
-    }
+/// Annotate mode: every line, or every line with a code (`-o`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Annotate {
+    /// The inputs and what to find.
+    pub scan: Scan,
+    /// Annotated text, JSON Lines or GitHub commands.
+    pub format: LineFormat,
+    /// Colour the text (decided from the flag, environment and file).
+    pub color: bool,
+    /// Text: print only lines with a code.
+    pub only_matching: bool,
+}
 
-    /// Parses a configuration file's text; `path` names it in errors and
-    /// anchors its relative paths.
-    pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
-        let mut file: ConfigFile = toml::from_str(text).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start).min(text.len());
-            let before = &text[..offset];
-            let line = before.matches('\n').count() + 1;
-            let start = before.rfind('\n').map_or(0, |i| i + 1);
-            ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                column: before[start..].chars().count() + 1,
-                message: e.message().lines().next().unwrap_or("").trim().to_string(),
-            }
-        })?;
-        file.path = path.to_path_buf();
-        Ok(file)
-    }
+/// `--summary`: one report after the last input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summarize {
+    /// The inputs and what to find.
+    pub scan: Scan,
+    /// Text, JSON or Prometheus.
+    pub format: SummaryFormat,
+    /// Colour the text.
+    pub color: bool,
+    /// The width text is fitted to: COLUMNS, else the terminal's; none into
+    /// a pipe or file.
+    pub width: Option<usize>,
+}
 
-    /// Reads the file at `location`: `Ok(None)` when there is none to read.
-    pub fn load(location: &ConfigLocation) -> Result<Option<ConfigFile>, ConfigError> {
-        let (path, must_exist) = match location {
-            ConfigLocation::None => return Ok(None),
-            ConfigLocation::Explicit(p) => (p, true),
-            ConfigLocation::Default(p) => (p, false),
+/// Text or JSON: the menu of `lookup` and `tables`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    /// Cards and tables for people.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// What `lookup` was asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lookup {
+    /// The words after `lookup`: numbers, a name, or free text.
+    pub query: Vec<String>,
+    /// Empty means every category.
+    pub categories: Vec<Category>,
+    /// Only codes after which a client should reconnect.
+    pub reconnect: bool,
+    /// Only codes in this range (`--range`).
+    pub range: Option<CodeRange>,
+    /// Text cards and tables, or JSON.
+    pub format: ListFormat,
+    /// Colour the categories.
+    pub color: bool,
+    /// Columns to fit text into; `None` (not a terminal) means no wrapping.
+    pub width: Option<usize>,
+}
+
+/// What `tables` was asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tables {
+    /// Text or JSON.
+    pub format: ListFormat,
+    /// Columns to fit text into; `None` means no wrapping.
+    pub width: Option<usize>,
+}
+
+/// What `merge` was asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Merge {
+    /// The summaries, in order; `-` is stdin.
+    pub files: Vec<PathBuf>,
+    /// Text, JSON or Prometheus.
+    pub format: SummaryFormat,
+    /// Colour the text.
+    pub color: bool,
+    /// Fit the text to this many columns.
+    pub width: Option<usize>,
+    /// `--fail-on`: rules checked on the merged counts.
+    pub gate: Option<Gate>,
+}
+
+/// What `completions` and `man` print.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Generate {
+    /// A shell completion script.
+    Completions(clap_complete::Shell),
+    /// The man page of the tool, or of a subcommand.
+    Man(Option<String>),
+}
+
+impl Config {
+    /// Resolves the command line against the environment: every "auto"
+    /// choice is made here, once. A combination of flags no command can
+    /// run (`--format github --summary`) is refused with the reason.
+    pub fn from_args(args: Args, env: &Environment) -> Result<Config, String> {
+        // The configuration file, unless --no-config: flags > env > file.
+        let file = env.config.as_ref().filter(|_| !args.no_config);
+        let mut code_tables: Vec<TableSpec> = file.map(ConfigFile::code_tables).unwrap_or_default();
+        code_tables.extend(
+            env.codes
+                .iter()
+                .flat_map(std::env::split_paths)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| TableSpec::from_arg(p.as_os_str())),
+        );
+        code_tables.extend(args.codes.iter().map(|c| TableSpec::from_arg(c)));
+        // Below 20 columns nothing fits; treat it as unknown.
+        let width = env.columns.filter(|&w| w >= 20);
+        // A flag wins; then NO_COLOR, then CLICOLOR_FORCE; then the file.
+        let file_color = file.and_then(|f| f.color);
+        let color = |arg: Option<ColorArg>, text: bool| {
+            let from_env = || {
+                if env.no_color {
+                    Some(false)
+                } else if env.clicolor_force {
+                    Some(true)
+                } else {
+                    None
+                }
+            };
+            let choice = match arg {
+                Some(ColorArg::Always) => true,
+                Some(ColorArg::Never) => false,
+                Some(ColorArg::Auto) => from_env().unwrap_or(env.stdout_is_terminal),
+                None => from_env().unwrap_or(match file_color {
+                    Some(ColorArg::Always) => true,
+                    Some(ColorArg::Never) => false,
+                    Some(ColorArg::Auto) | None => env.stdout_is_terminal,
+                }),
+            };
+            text && choice
         };
-        let text = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Read {
-                path: path.clone(),
-                reason: "not UTF-8 text".into(),
-            })?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound && !must_exist => return Ok(None),
-            Err(e) => {
-                return Err(ConfigError::Read {
-                    path: path.clone(),
-                    reason: describe_io(&e),
+        let quiet = args.quiet || file.is_some_and(|f| f.quiet);
+        // `-j`, else the configuration file; 0 means the number of CPUs.
+        let chosen_threads = args
+            .threads
+            .or(file.and_then(|f| f.threads))
+            .filter(|&n| n > 0);
+        let max_threads = env.cpus.max(1).saturating_mul(MAX_THREADS_PER_CPU);
+        let threads_capped_from = chosen_threads.filter(|&n| n > max_threads);
+        let command = match args.command {
+            None => {
+                let mut inputs = if args.files.is_empty() {
+                    vec![Source::Stdin(None)]
+                } else {
+                    args.files.iter().map(|p| Source::from_arg(p)).collect()
+                };
+                for input in &mut inputs {
+                    if let Source::Stdin(label) = input {
+                        label.clone_from(&args.label);
+                    }
+                }
+                let mut patterns = file.map(|f| f.pattern.clone()).unwrap_or_default();
+                patterns.extend(args.pattern);
+                let categories_from_file =
+                    args.category.is_empty() && file.is_some_and(|f| !f.category.is_empty());
+                let categories = if args.category.is_empty() {
+                    file.map(|f| f.category.clone()).unwrap_or_default()
+                } else {
+                    args.category
+                };
+                let scan = Scan {
+                    inputs,
+                    filter: Filter {
+                        categories,
+                        codes: args.code,
+                    },
+                    categories_from_file,
+                    patterns,
+                    threads: chosen_threads.unwrap_or(env.cpus).clamp(1, max_threads),
+                    threads_chosen: chosen_threads.is_some(),
+                    gate: (!args.fail_on.is_empty()).then(|| {
+                        Arc::new(Gate {
+                            rules: args.fail_on,
+                        })
+                    }),
+                    search_zip: args.search_zip,
+                    recursive: args.recursive,
+                    max_line: args.max_line_length.unwrap_or(DEFAULT_MAX_LINE),
+                    quiet,
+                };
+                let summary_format = match args.format {
+                    FormatArg::Text => SummaryFormat::Text,
+                    FormatArg::Json => SummaryFormat::Json,
+                    FormatArg::Prometheus => SummaryFormat::Prometheus,
+                    FormatArg::Github if args.summary => {
+                        return Err("--format github prints one command per line with a close code; use it without --summary".into());
+                    }
+                    FormatArg::Github => SummaryFormat::Text,
+                };
+                match args.format {
+                    // Prometheus metrics are a summary.
+                    _ if args.summary || args.format == FormatArg::Prometheus => {
+                        Command::Summarize(Summarize {
+                            scan,
+                            format: summary_format,
+                            color: color(args.color, summary_format == SummaryFormat::Text),
+                            width,
+                        })
+                    }
+                    arg => {
+                        let format = match arg {
+                            FormatArg::Json => LineFormat::Json,
+                            FormatArg::Github => LineFormat::Github,
+                            FormatArg::Text | FormatArg::Prometheus => LineFormat::Text,
+                        };
+                        Command::Annotate(Annotate {
+                            scan,
+                            format,
+                            color: color(args.color, format == LineFormat::Text),
+                            only_matching: args.only_matching,
+                        })
+                    }
+                }
+            }
+            Some(Subcommand::Lookup(l)) => {
+                let format = list_format(l.format);
+                Command::Lookup(Lookup {
+                    query: l.query,
+                    categories: l.category,
+                    reconnect: l.reconnect,
+                    range: l.range.map(CodeRange::from),
+                    format,
+                    color: color(l.color, format == ListFormat::Text),
+                    width,
                 })
             }
+            Some(Subcommand::Tables(t)) => Command::Tables(Tables {
+                format: list_format(t.format),
+                width,
+            }),
+            Some(Subcommand::Merge(m)) => {
+                let format = match m.format {
+                    MergeFormatArg::Text => SummaryFormat::Text,
+                    MergeFormatArg::Json => SummaryFormat::Json,
+                    MergeFormatArg::Prometheus => SummaryFormat::Prometheus,
+                };
+                Command::Merge(Merge {
+                    files: m.files,
+                    format,
+                    color: color(m.color, format == SummaryFormat::Text),
+                    width,
+                    gate: (!m.fail_on.is_empty()).then_some(Gate { rules: m.fail_on }),
+                })
+            }
+            Some(Subcommand::Completions(c)) => Command::Generate(Generate::Completions(c.shell)),
+            Some(Subcommand::Man(m)) => Command::Generate(Generate::Man(m.subcommand)),
         };
-        ConfigFile::parse(&text, path).map(Some)
+        Ok(Config {
+            command,
+            code_tables,
+            quiet,
+            threads_capped_from,
+        })
     }
 }
 
-/// Why the configuration file stopped the run.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// It could not be read.
-    #[error("configuration file {}: {reason} (run with --no-config to skip it)", .path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// What went wrong.
-        reason: String,
-    },
-    /// It is not valid TOML, or a setting is unknown or has a wrong value.
-    #[error("{}:{line}:{column}: {message} (run with --no-config to skip it)", .path.display())]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the error.
-        line: usize,
-        /// 1-based column, in characters.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+fn list_format(arg: LookupFormatArg) -> ListFormat {
+    match arg {
+        LookupFormatArg::Text => ListFormat::Text,
+        LookupFormatArg::Json => ListFormat::Json,
+    }
 }
 
-fn describe_io(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "No such file or directory (set by WSCODE_CONFIG)".into(),
-        io::ErrorKind::PermissionDenied => "Permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
+impl From<RangeArg> for CodeRange {
+    fn from(r: RangeArg) -> CodeRange {
+        match r {
+            RangeArg::Protocol => CodeRange::Protocol,
+            RangeArg::Registered => CodeRange::Registered,
+            RangeArg::Private => CodeRange::Private,
         }
-    }
-}
-
-fn color<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ColorArg>, D::Error> {
-    let s = String::deserialize(d)?;
-    <ColorArg as clap::ValueEnum>::from_str(&s, false)
-        .map(Some)
-        .map_err(|_| de::Error::custom(OneOf("color", &s, "auto, always, never")))
-}
-
-fn categories<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Category>, D::Error> {
-    Vec::<String>::deserialize(d)?
-        .iter()
-        .map(|s| s.parse::<Category>().map_err(de::Error::custom))
-        .collect()
-}
-
-/// "unknown color 'x' (expected one of: …)".
-struct OneOf<'a>(&'a str, &'a str, &'a str);
-
-impl fmt::Display for OneOf<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown {} '{}' (expected one of: {})",
-            self.0, self.1, self.2
-        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::parse_max_line;
+    use clap::Parser;
 
-    #[test]
-    fn the_location_follows_wscode_config_then_xdg_then_home() {
-        let os = |s: &str| Some(OsString::from(s));
-        assert_eq!(
-            ConfigLocation::from_env(os("/etc/w.toml"), os("/x"), os("/home/u")),
-            ConfigLocation::Explicit("/etc/w.toml".into())
-        );
-        assert_eq!(
-            ConfigLocation::from_env(os(""), os("/x"), os("/home/u")),
-            ConfigLocation::None
-        );
-        assert_eq!(
-            ConfigLocation::from_env(None, os("/x"), os("/home/u")),
-            ConfigLocation::Default("/x/wscode-annotate/config.toml".into())
-        );
-        assert_eq!(
-            ConfigLocation::from_env(None, os("relative"), os("/home/u")),
-            ConfigLocation::Default("/home/u/.config/wscode-annotate/config.toml".into())
-        );
-        assert_eq!(
-            ConfigLocation::from_env(None, None, None),
-            ConfigLocation::None
-        );
+    fn config(argv: &[&str], env: &Environment) -> Config {
+        Config::from_args(Args::try_parse_from(argv).unwrap(), env).unwrap()
+    }
+
+    /// The scan settings of annotate mode or the summary.
+    fn scan(c: &Config) -> &Scan {
+        match &c.command {
+            Command::Annotate(a) => &a.scan,
+            Command::Summarize(s) => &s.scan,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn color(c: Config) -> bool {
+        match c.command {
+            Command::Annotate(a) => a.color,
+            Command::Summarize(s) => s.color,
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
-    fn settings_parse_and_relative_tables_are_anchored() {
-        let file = ConfigFile::parse(
-            "color = \"always\"\nthreads = 2\ncodes = [\"graphql-ws\", \"acme.toml\", \"/abs/t.toml\"]\n\
-             pattern = ['gw-close=(?P<code>\\d+)']\ncategory = [\"error\", \"policy\"]\nquiet = true\n",
-            Path::new("/home/u/.config/wscode-annotate/config.toml"),
-        )
-        .unwrap();
-        assert_eq!(file.color, Some(ColorArg::Always));
-        assert_eq!(file.threads, Some(2));
-        assert_eq!(file.category, [Category::Error, Category::Policy]);
-        assert!(file.quiet);
+    fn github_lines_are_refused_with_a_summary() {
+        let args = Args::try_parse_from(["w", "--summary", "--format", "github"]).unwrap();
+        let refused = Config::from_args(args, &Environment::default()).unwrap_err();
+        assert!(refused.contains("without --summary"), "{refused}");
+        let c = config(&["w", "--format", "prometheus"], &Environment::default());
+        assert!(matches!(
+            c.command,
+            Command::Summarize(Summarize {
+                format: SummaryFormat::Prometheus,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn colour_follows_terminal_and_no_color() {
+        let tty = Environment {
+            stdout_is_terminal: true,
+            ..Environment::default()
+        };
+        let tty_no_color = Environment {
+            stdout_is_terminal: true,
+            no_color: true,
+            ..Environment::default()
+        };
+        assert!(color(config(&["w"], &tty)));
+        assert!(!color(config(&["w"], &tty_no_color)));
+        assert!(!color(config(&["w"], &Environment::default())));
+        assert!(color(config(
+            &["w", "--color=always"],
+            &Environment::default()
+        )));
+        assert!(!color(config(
+            &["w", "--format=json", "--color=always"],
+            &tty
+        )));
+        assert!(color(config(&["w", "-s"], &tty)));
+    }
+
+    #[test]
+    fn subcommands_come_first_and_files_still_work() {
+        let env = Environment::default();
+        let c = config(&["w", "app.log"], &env);
+        assert!(matches!(c.command, Command::Annotate(_)));
+        let c = config(&["w", "lookup", "--codes", "graphql-ws", "4401"], &env);
+        match c.command {
+            Command::Lookup(o) => assert_eq!(o.query, vec!["4401".to_string()]),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c.code_tables, vec![TableSpec::Bundled("graphql-ws".into())]);
+        let c = config(&["w", "tables"], &env);
+        assert!(matches!(c.command, Command::Tables(_)));
+    }
+
+    #[test]
+    fn code_tables_come_from_the_environment_then_the_flags() {
+        let env = Environment {
+            codes: Some(OsString::from("/etc/a.toml:graphql-ws")),
+            ..Environment::default()
+        };
+        let c = config(&["w", "--codes", "spring", "x.log"], &env);
         assert_eq!(
-            file.code_tables(),
-            [
+            c.code_tables,
+            vec![
+                TableSpec::File("/etc/a.toml".into()),
                 TableSpec::Bundled("graphql-ws".into()),
-                TableSpec::File("/home/u/.config/wscode-annotate/acme.toml".into()),
-                TableSpec::File("/abs/t.toml".into()),
+                TableSpec::Bundled("spring".into()),
             ]
         );
-        assert_eq!(
-            ConfigFile::parse("", Path::new("c.toml")).unwrap(),
-            ConfigFile {
-                path: "c.toml".into(),
-                ..ConfigFile::default()
-            }
-        );
     }
 
     #[test]
-    fn mistakes_name_the_file_line_and_column() {
-        let err = |text: &str| {
-            ConfigFile::parse(text, Path::new("c.toml"))
-                .unwrap_err()
-                .to_string()
-        };
-        let e = err("threads = 2\ncolour = \"always\"\n");
-        assert!(e.starts_with("c.toml:2:1: unknown field `colour`"), "{e}");
-        let e = err("color = \"sometimes\"\n");
-        assert!(
-            e.starts_with("c.toml:1:9: unknown color 'sometimes'"),
-            "{e}"
+    fn max_line_length_takes_bytes_and_suffixes() {
+        assert_eq!(parse_max_line("1048576"), Ok(1 << 20));
+        assert_eq!(parse_max_line("512K"), Ok(512 << 10));
+        assert_eq!(parse_max_line("16M"), Ok(16 << 20));
+        assert_eq!(parse_max_line("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_max_line("1g"), Ok(1 << 30));
+        assert!(parse_max_line("100").is_err());
+        assert!(parse_max_line("4X").is_err());
+        assert!(parse_max_line("").is_err());
+        assert!(parse_max_line("99999999999999999999G").is_err());
+        let c = config(&["w"], &Environment::default());
+        assert_eq!(scan(&c).max_line, DEFAULT_MAX_LINE);
+    }
+
+    #[test]
+    fn no_files_means_stdin() {
+        let c = config(&["w"], &Environment::default());
+        assert_eq!(scan(&c).inputs, vec![Source::Stdin(None)]);
+        let c = config(&["w", "a.log", "-"], &Environment::default());
+        assert_eq!(
+            scan(&c).inputs,
+            vec![Source::File("a.log".into()), Source::Stdin(None)]
         );
-        let e = err("category = [\"error\", \"bad\"]\n");
-        assert!(e.starts_with("c.toml:1:12: unknown category 'bad'"), "{e}");
-        let e = err("threads = \"two\"\n");
-        assert!(e.starts_with("c.toml:1:11: "), "{e}");
-        let e = err("threads = 2\nthreads = 3\n");
-        assert!(e.starts_with("c.toml:2:"), "{e}");
-        assert!(e.ends_with("(run with --no-config to skip it)"), "{e}");
+        let c = config(
+            &["w", "--label", "gw-7d9f", "a.log", "-"],
+            &Environment::default(),
+        );
+        assert_eq!(
+            scan(&c).inputs,
+            vec![
+                Source::File("a.log".into()),
+                Source::Stdin(Some("gw-7d9f".into()))
+            ]
+        );
     }
 }

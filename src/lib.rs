@@ -38,7 +38,9 @@
 
 pub mod annotate;
 pub mod cli;
+pub mod cmd;
 pub mod config;
+pub mod config_file;
 pub mod error;
 pub mod exit;
 pub mod extract;
@@ -47,17 +49,17 @@ pub mod gate;
 pub mod help;
 pub mod input;
 pub mod interrupt;
-pub mod lookup;
+
 pub mod output;
+pub mod pipeline;
 pub mod printer;
 pub mod registry;
 pub mod report;
-pub mod run;
 pub mod scan;
 pub mod summary;
 pub mod tables;
 pub mod term;
 pub mod timestamp;
 
+pub use cmd::Outcome;
 pub use error::Error;
-pub use run::{run, Outcome};

@@ -359,6 +359,38 @@ impl Drop for ThreadedWriter {
     }
 }
 
+/// True when the tool was started with standard output closed
+/// (`wscode-annotate app.log >&-`). The Rust runtime then opens /dev/null
+/// read-write in its place, so everything written would be lost silently;
+/// a shell's `>/dev/null` opens it write-only.
+pub fn stdout_was_closed() -> bool {
+    use rustix::fs::{fstat, major, minor, FileType, OFlags};
+    let out = io::stdout();
+    let Ok(stat) = fstat(&out) else {
+        return true;
+    };
+    let null = FileType::from_raw_mode(stat.st_mode) == FileType::CharacterDevice
+        && major(stat.st_rdev) == 1
+        && minor(stat.st_rdev) == 3;
+    let read_write =
+        rustix::fs::fcntl_getfl(&out).is_ok_and(|flags| flags & OFlags::ACCMODE == OFlags::RDWR);
+    null && read_write
+}
+
+/// Standard output without its line buffer, which would copy every byte
+/// once more: a second handle on the same descriptor. Falls back to the
+/// buffered handle if the descriptor cannot be duplicated.
+pub fn raw_stdout() -> Box<dyn Write + Send> {
+    use std::os::fd::AsFd;
+    match io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => {
+            crate::input::grow_pipe(&fd);
+            Box::new(std::fs::File::from(fd))
+        }
+        Err(_) => Box::new(io::stdout()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,23 +22,21 @@ use crate::output::{InputRange, Output, Segments};
 use crate::registry::{describe, Category, CodeRange, Reconnect};
 use crate::scan::{Fork, Line, PartTooLarge, Sink};
 
-/// How findings are printed.
+/// How annotate mode prints lines and findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub enum LineFormat {
     /// Every line as it was, annotated where it carries a code.
     Text,
     /// One JSON object per code found, one per line.
     Json,
     /// A GitHub Actions workflow command per close-code line.
     Github,
-    /// The summary in the Prometheus text exposition format.
-    Prometheus,
 }
 
 /// Prints what the scanner finds.
 pub struct Printer<W: Write> {
     out: W,
-    format: Format,
+    format: LineFormat,
     color: bool,
     only_matching: bool,
     source: String,
@@ -105,7 +103,7 @@ impl Output for PartBuffer {
 
 impl<W: Write> Printer<W> {
     /// A printer writing `format` to `out`.
-    pub fn new(out: W, format: Format, color: bool, only_matching: bool) -> Self {
+    pub fn new(out: W, format: LineFormat, color: bool, only_matching: bool) -> Self {
         Printer {
             out,
             format,
@@ -171,11 +169,11 @@ impl<W: Output> Sink for Printer<W> {
     }
 
     fn wants_passthrough(&self) -> bool {
-        self.format == Format::Text && !self.only_matching
+        self.format == LineFormat::Text && !self.only_matching
     }
 
     fn wants_line_numbers(&self) -> bool {
-        matches!(self.format, Format::Json | Format::Github)
+        matches!(self.format, LineFormat::Json | LineFormat::Github)
     }
 
     fn ends_last_line(&self) -> bool {
@@ -187,7 +185,7 @@ impl<W: Output> Sink for Printer<W> {
     }
 
     fn wants_whole_long_lines(&self) -> bool {
-        self.format == Format::Text && self.only_matching
+        self.format == LineFormat::Text && self.only_matching
     }
 
     fn line_start(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -203,7 +201,7 @@ impl<W: Output> Sink for Printer<W> {
 
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()> {
         match self.format {
-            Format::Text => {
+            LineFormat::Text => {
                 if findings.is_empty() && self.only_matching {
                     return Ok(());
                 }
@@ -220,7 +218,7 @@ impl<W: Output> Sink for Printer<W> {
                 }
                 self.out.write_all(&self.scratch)
             }
-            Format::Github => {
+            LineFormat::Github => {
                 for finding in findings {
                     self.scratch.clear();
                     github_command(&self.source, line, finding, &mut self.scratch);
@@ -228,7 +226,7 @@ impl<W: Output> Sink for Printer<W> {
                 }
                 Ok(())
             }
-            Format::Json | Format::Prometheus => {
+            LineFormat::Json => {
                 for finding in findings {
                     self.scratch.clear();
                     let record = Record::new(&self.source, line, finding);

@@ -7,9 +7,6 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::Config;
-use crate::error::Error;
-use crate::printer::Format;
 use crate::registry::{describe, Category};
 use crate::summary::{CodeKey, CodeStats, InputStats, Location, MadeWith, Summary, Timeline};
 use crate::term::{color_of, columns, fit_left, fit_right};
@@ -18,122 +15,35 @@ use crate::timestamp::format_utc;
 /// Identifies the JSON summary schema; bumped only for incompatible changes.
 pub const SCHEMA: &str = "wscode-annotate/summary/1";
 
-/// Writes `summary` in the configured format.
-pub fn write(summary: &Summary, config: &Config, out: &mut dyn Write) -> io::Result<()> {
-    write_as(summary, config.format, config.color, config.width, out)
+/// How a summary is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SummaryFormat {
+    /// A report for people, fitted to the terminal.
+    Text,
+    /// One JSON object (the form `merge` reads back).
+    Json,
+    /// The Prometheus text exposition format.
+    Prometheus,
 }
 
 /// Writes `summary` as `format` (text, JSON or Prometheus); text is fitted
 /// to `width` columns when there is one.
 pub fn write_as(
     summary: &Summary,
-    format: Format,
+    format: SummaryFormat,
     color: bool,
     width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Json => {
+        SummaryFormat::Json => {
             serde_json::to_writer(&mut *out, &Report::from_summary(summary))
                 .map_err(io::Error::other)?;
             out.write_all(b"\n")
         }
-        Format::Prometheus => write_prometheus(summary, out),
-        Format::Text | Format::Github => write_text(summary, color, width, out),
+        SummaryFormat::Prometheus => write_prometheus(summary, out),
+        SummaryFormat::Text => write_text(summary, color, width, out),
     }
-}
-
-/// Reads the JSON summaries in `paths` and adds them up, input indices
-/// following each other in order. `-` is stdin. A file may hold one
-/// summary or many (JSON Lines, or objects one after another, as an engine
-/// collects them). An unreadable input, or a malformed object (and what
-/// follows it in that input), is passed to `report` and skipped.
-pub fn merge_files(
-    paths: &[std::path::PathBuf],
-    report: &mut dyn FnMut(&Error),
-) -> (Summary, bool) {
-    let mut total = Summary::default();
-    let mut errored = false;
-    // What the first summary was made with; the others must match it.
-    let mut first_made: Option<MadeWith> = None;
-    for path in paths {
-        let reader: Box<dyn io::Read> = if path.as_os_str() == "-" {
-            Box::new(io::stdin().lock())
-        } else {
-            match std::fs::File::open(path) {
-                Ok(file) => Box::new(file),
-                Err(source) => {
-                    report(&Error::Input {
-                        path: path.clone(),
-                        source,
-                    });
-                    errored = true;
-                    continue;
-                }
-            }
-        };
-        let reader = io::BufReader::with_capacity(256 * 1024, reader);
-        let mut objects = serde_json::Deserializer::from_reader(reader).into_iter::<Report>();
-        let mut read = 0;
-        loop {
-            let failure = match objects.next() {
-                None if read == 0 => Error::Summary {
-                    path: path.clone(),
-                    reason: "it is empty".to_string(),
-                },
-                None => break,
-                Some(Err(e)) if e.is_io() => Error::Input {
-                    path: path.clone(),
-                    source: e.into(),
-                },
-                Some(Err(e)) => Error::Summary {
-                    path: path.clone(),
-                    reason: e.to_string(),
-                },
-                Some(Ok(parsed)) if parsed.schema != SCHEMA => Error::Summary {
-                    path: path.clone(),
-                    reason: format!(
-                        "schema is '{}', this version reads '{SCHEMA}'",
-                        parsed.schema
-                    ),
-                },
-                Some(Ok(parsed))
-                    if first_made
-                        .as_ref()
-                        .zip(parsed.made_with.as_ref())
-                        .is_some_and(|(a, b)| !a.same_counting(b)) =>
-                {
-                    Error::Unlike {
-                        path: path.clone(),
-                        theirs: parsed
-                            .made_with
-                            .as_ref()
-                            .map(MadeWith::describe)
-                            .unwrap_or_default(),
-                        first: first_made
-                            .as_ref()
-                            .map(MadeWith::describe)
-                            .unwrap_or_default(),
-                    }
-                }
-                Some(Ok(parsed)) => {
-                    read += 1;
-                    if first_made.is_none() {
-                        first_made.clone_from(&parsed.made_with);
-                    }
-                    let mut summary = parsed.into_summary();
-                    summary.shift_inputs(total.inputs.len() as u32);
-                    total += summary;
-                    continue;
-                }
-            };
-            report(&failure);
-            errored = true;
-            break;
-        }
-    }
-    total.made_with = first_made;
-    (total, errored)
 }
 
 /// The JSON form of a summary (`--summary --format json`), and what `merge`

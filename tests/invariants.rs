@@ -11,9 +11,9 @@ use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
 use wscode_annotate::input::BatchReader;
 use wscode_annotate::output::ThreadedWriter;
-use wscode_annotate::printer::{Format, Printer};
+use wscode_annotate::pipeline::{scan_batches, scan_batches_threaded};
+use wscode_annotate::printer::{LineFormat, Printer};
 use wscode_annotate::registry::Category;
-use wscode_annotate::run::{scan_batches, scan_batches_threaded};
 use wscode_annotate::scan::{Fork, Scanned};
 
 use crate::util::format_rows;
@@ -183,14 +183,14 @@ where
     .unwrap()
 }
 
-fn annotate(input: &[u8], format: Format, step: usize, buffer: usize) -> Vec<u8> {
+fn annotate(input: &[u8], format: LineFormat, step: usize, buffer: usize) -> Vec<u8> {
     annotate_on(input, format, step, buffer, 1)
 }
 
 /// Annotates `input` read `step` bytes at a time, on `threads` workers.
 fn annotate_on(
     input: &[u8],
-    format: Format,
+    format: LineFormat,
     step: usize,
     buffer: usize,
     threads: usize,
@@ -203,7 +203,7 @@ fn annotate_on(
 
 /// Annotates as the binary does: batches read and scanned on `threads`
 /// workers, output written on a thread from the batches themselves.
-fn annotate_threaded(input: &[u8], format: Format, buffer: usize, threads: usize) -> Vec<u8> {
+fn annotate_threaded(input: &[u8], format: LineFormat, buffer: usize, threads: usize) -> Vec<u8> {
     #[derive(Clone, Default)]
     struct Shared(Arc<Mutex<Vec<u8>>>);
     impl Write for Shared {
@@ -229,7 +229,7 @@ fn annotate_threaded(input: &[u8], format: Format, buffer: usize, threads: usize
 /// Annotates several inputs one after another through one printer, as the
 /// binary does, each on `threads` workers.
 fn annotate_inputs(inputs: &[Vec<u8>], step: usize, threads: usize) -> Vec<u8> {
-    let mut printer = Printer::new(Vec::new(), Format::Text, false, false);
+    let mut printer = Printer::new(Vec::new(), LineFormat::Text, false, false);
     for (i, input) in inputs.iter().enumerate() {
         printer.set_source(&format!("in{i}.log"), i + 1 < inputs.len());
         let batcher = BatchReader::with_limits(Trickle::new(input, step), 64 * 1024, 1 << 20);
@@ -265,7 +265,7 @@ proptest! {
 
     #[test]
     fn stripping_annotations_gives_back_the_input(input in log_bytes()) {
-        let out = annotate(&input, Format::Text, 4096, 64 * 1024);
+        let out = annotate(&input, LineFormat::Text, 4096, 64 * 1024);
         prop_assert_eq!(strip(&out), input.clone());
         let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
         prop_assert_eq!(lines(&out), lines(&input));
@@ -273,7 +273,7 @@ proptest! {
 
     #[test]
     fn batching_does_not_change_the_output(input in log_bytes(), step in 1usize..40) {
-        for format in [Format::Text, Format::Json] {
+        for format in [LineFormat::Text, LineFormat::Json] {
             let whole = annotate(&input, format, 1 << 20, 1 << 20);
             let trickled = annotate(&input, format, step, 64);
             prop_assert_eq!(&whole, &trickled);
@@ -282,7 +282,7 @@ proptest! {
 
     #[test]
     fn json_always_parses_one_object_per_line(input in log_bytes()) {
-        let out = annotate(&input, Format::Json, 4096, 64 * 1024);
+        let out = annotate(&input, LineFormat::Json, 4096, 64 * 1024);
         let text = String::from_utf8(out).expect("JSON output is UTF-8");
         for line in text.lines() {
             let v: serde_json::Value = serde_json::from_str(line).expect("valid JSON");
@@ -319,7 +319,7 @@ proptest! {
     fn threads_do_not_change_the_output(input in log_bytes(), copies in 1usize..3000) {
         // Large enough that batches are split between threads.
         let big = input.repeat(copies).into_iter().chain(b"\n".iter().copied()).collect::<Vec<u8>>();
-        for format in [Format::Text, Format::Json] {
+        for format in [LineFormat::Text, LineFormat::Json] {
             let one = annotate_on(&big, format, 1 << 20, 1 << 20, 1);
             // Uneven reads: batches of every size, pieces of long lines.
             let many = annotate_on(&big, format, 777, 4096, 3);
@@ -437,7 +437,8 @@ fn the_screen_keeps_every_fixture_finding() {
 /// `--summary --format json` over `path` with `threads` threads.
 fn summary_json(path: &std::path::Path, threads: usize) -> serde_json::Value {
     use clap::Parser;
-    use wscode_annotate::cli::{Args, Config, Environment};
+    use wscode_annotate::cli::Args;
+    use wscode_annotate::config::{Config, Environment};
     let args = Args::try_parse_from([
         "wscode-annotate",
         "--summary",
@@ -448,9 +449,9 @@ fn summary_json(path: &std::path::Path, threads: usize) -> serde_json::Value {
         path.to_str().unwrap(),
     ])
     .unwrap();
-    let config = Config::new(args, &Environment::default());
+    let config = Config::from_args(args, &Environment::default()).unwrap();
     let mut out = Vec::new();
-    let outcome = wscode_annotate::run(&config, &mut out, &mut |e| panic!("{e}")).unwrap();
+    let outcome = wscode_annotate::cmd::scan(&config, &mut out, &mut |e| panic!("{e}")).unwrap();
     assert_eq!(outcome.exit(), wscode_annotate::exit::Exit::Success);
     serde_json::from_slice(&out).unwrap()
 }
@@ -495,7 +496,14 @@ fn summary_of(input: &[u8], step: usize, threads: usize) -> serde_json::Value {
     let scanned = scan_on(batcher, &mut summary, threads);
     summary.add_scanned(scanned.lines, scanned.bytes);
     let mut out = Vec::new();
-    wscode_annotate::report::write_as(&summary, Format::Json, false, None, &mut out).unwrap();
+    wscode_annotate::report::write_as(
+        &summary,
+        wscode_annotate::report::SummaryFormat::Json,
+        false,
+        None,
+        &mut out,
+    )
+    .unwrap();
     serde_json::from_slice(&out).unwrap()
 }
 
@@ -509,7 +517,7 @@ proptest! {
     fn the_summary_equals_the_per_line_json_aggregated(input in log_bytes(), step in 1usize..64, copies in 1usize..40) {
         let input = input.repeat(copies);
         let summary = summary_of(&input, 4096, 1);
-        let json = annotate(&input, Format::Json, 4096, 64 * 1024);
+        let json = annotate(&input, LineFormat::Json, 4096, 64 * 1024);
         let records: Vec<serde_json::Value> = std::str::from_utf8(&json)
             .unwrap()
             .lines()

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use wscode_annotate::extract::Extractor;
-use wscode_annotate::printer::Format;
+use wscode_annotate::printer::LineFormat;
 
 fn extractor() -> &'static Extractor {
     static E: OnceLock<Extractor> = OnceLock::new();
@@ -28,9 +28,9 @@ fuzz_target!(|data: &[u8]| {
     let step = 1 + usize::from(knobs[0]) * 3;
     let buffer = 64 + usize::from(knobs[1]) * 8;
     let max_line = 512 + usize::from(knobs[2]) * 4;
-    let text = common::annotate(extractor(), input, Format::Text, step, buffer, max_line);
+    let text = common::annotate(extractor(), input, LineFormat::Text, step, buffer, max_line);
     common::check_text(input, &text);
-    let json = common::annotate(extractor(), input, Format::Json, step, buffer, max_line);
+    let json = common::annotate(extractor(), input, LineFormat::Json, step, buffer, max_line);
     common::check_json(input, &json);
     // A line fits when it is at most `max_line` bytes with its `\n`. An
     // unterminated last line must be shorter: at `max_line` bytes the
@@ -41,9 +41,9 @@ fuzz_target!(|data: &[u8]| {
         .all(|line| line.len() < max_line || line.len() == max_line && line.ends_with(b"\n"));
     if no_pieces {
         let big = 1 << 20;
-        let whole = common::annotate(extractor(), input, Format::Text, big, big, big);
+        let whole = common::annotate(extractor(), input, LineFormat::Text, big, big, big);
         assert!(whole == text, "reading in pieces changed the text output");
-        let whole = common::annotate(extractor(), input, Format::Json, big, big, big);
+        let whole = common::annotate(extractor(), input, LineFormat::Json, big, big, big);
         assert!(whole == json, "reading in pieces changed the JSON output");
     }
 });

@@ -8,8 +8,8 @@ use std::io::{self, Read};
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
 use wscode_annotate::input::BatchReader;
-use wscode_annotate::printer::{Format, Printer};
-use wscode_annotate::run::scan_batches;
+use wscode_annotate::printer::{LineFormat, Printer};
+use wscode_annotate::pipeline::scan_batches;
 
 /// A reader returning at most `step` bytes a call, like a pipe.
 pub struct Trickle<'a> {
@@ -31,7 +31,7 @@ impl Read for Trickle<'_> {
 pub fn annotate(
     extractor: &Extractor,
     input: &[u8],
-    format: Format,
+    format: LineFormat,
     step: usize,
     buffer: usize,
     max_line: usize,

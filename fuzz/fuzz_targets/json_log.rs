@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use wscode_annotate::extract::Extractor;
-use wscode_annotate::printer::Format;
+use wscode_annotate::printer::LineFormat;
 
 #[derive(Arbitrary, Debug)]
 enum Key {
@@ -207,7 +207,7 @@ fuzz_target!(|lines: Vec<Line>| {
         input.push(b'\n');
     }
     let big = 1 << 20;
-    let json = common::annotate(extractor(), &input, Format::Json, big, big, big);
+    let json = common::annotate(extractor(), &input, LineFormat::Json, big, big, big);
     for v in common::check_json(&input, &json) {
         // The record quotes the line it came from.
         let n = v["line_number"].as_u64().unwrap() as usize;
@@ -215,6 +215,6 @@ fuzz_target!(|lines: Vec<Line>| {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         assert_eq!(v["line"].as_str().unwrap(), String::from_utf8_lossy(raw));
     }
-    let text = common::annotate(extractor(), &input, Format::Text, 7, 64, big);
+    let text = common::annotate(extractor(), &input, LineFormat::Text, 7, 64, big);
     common::check_text(&input, &text);
 });

@@ -1,254 +1,76 @@
-//! One run over every input, in order: annotate mode or `--summary`.
+//! The engine that scans one input: it opens the source, reads batches of
+//! lines, and scans them into a [`Sink`] on this thread or on workers, in
+//! input order either way. Memory is bounded by the batches in flight.
 //!
-//! Soft errors (an unreadable input) are reported as they happen and the run
-//! goes on; the [`Outcome`] says whether any happened and which `--fail-on`
-//! rules tripped. A closed output pipe ends the run quietly: it is how
-//! `| head` says it has seen enough.
+//! Commands ([`crate::cmd`]) decide what the sink is and what happens
+//! between inputs; this module only turns one source into sink calls.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::FileExt;
+use std::io;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
-
-use crate::cli::{Config, Mode};
+use crate::config::Scan;
 use crate::error::Error;
 use crate::extract::Extractor;
 use crate::filter::Filter;
-use crate::gate::{Gate, Trip};
-use crate::input::decompress::is_compressed;
+use crate::gate::Gate;
 use crate::input::{Batch, BatchReader, Batches, Source, DEFAULT_BUFFER};
-use crate::output::Output;
-use crate::printer::{Format, Printer};
-use crate::report;
-use crate::scan::{Fork, HoldFailed, PartTooLarge, Scanned, Scanner, Sink, Tee};
-use crate::summary::Summary;
+use crate::scan::{Fork, HoldFailed, PartTooLarge, Scanned, Scanner, Sink};
 
-/// How a run ended.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Outcome {
-    /// Some input could not be read (it was reported on stderr).
-    pub errored: bool,
-    /// The output was closed before everything was written.
-    pub output_closed: bool,
-    /// The `--fail-on` rules that tripped.
-    pub trips: Vec<Trip>,
-}
-
-impl Outcome {
-    /// The exit status: an error when an input could not be read (an error
-    /// wins over a gate), Tripped when a `--fail-on` rule tripped, else
-    /// Success.
-    pub fn exit(&self) -> crate::exit::Exit {
-        if self.errored {
-            crate::exit::Exit::Error
-        } else if !self.trips.is_empty() {
-            crate::exit::Exit::Tripped
-        } else {
-            crate::exit::Exit::Success
-        }
-    }
-}
-
-/// Runs `config` writing to `out`; soft errors go to `report`.
-///
-/// This is the whole tool minus argument parsing and the exit status, so
-/// another program can run it on its own inputs and writer:
-///
-/// ```
-/// use clap::Parser;
-/// use wscode_annotate::cli::{Args, Config, Environment};
-///
-/// let args = Args::parse_from(["wscode-annotate", "-o", "fixtures/sample.log"]);
-/// let config = Config::new(args, &Environment::default());
-/// let mut out = Vec::new();
-/// let outcome = wscode_annotate::run(&config, &mut out, &mut |e| eprintln!("{e}")).unwrap();
-/// assert_eq!(outcome.exit(), wscode_annotate::exit::Exit::Success);
-/// let text = String::from_utf8(out).unwrap();
-/// assert_eq!(text.lines().count(), 13);
-/// assert!(text.lines().all(|l| l.contains(" ⟪ws ")));
-/// ```
-pub fn run<W: Output>(
-    config: &Config,
-    out: W,
-    report: &mut dyn FnMut(&Error),
-) -> Result<Outcome, Error> {
-    if config.mode == Mode::Summary && config.format == Format::Github {
-        return Err(Error::Usage(
-            "--format github prints one command per line with a close code; use it without --summary".into(),
-        ));
-    }
-    if let Some(gate) = &config.gate {
-        if let Some(dead) = gate
-            .rules
-            .iter()
-            .find(|r| !r.can_trip_under(&config.filter))
-        {
-            let from = if config.categories_from_file {
-                "the configuration file's `category`"
-            } else {
-                "--category/--code"
-            };
-            return Err(Error::Usage(format!(
-                "--fail-on {dead} can never trip: {from} reports no code it counts (the gate sees only reported codes); widen the filter, or run with --no-config"
-            )));
-        }
-    }
-    let extractor = Arc::new(Extractor::new(&config.patterns)?);
-    // The summary splits files between the threads of a pool; streams
-    // (and annotate mode) use workers of their own.
-    let pool = match config.threads {
-        n if n > 1 && config.mode == Mode::Summary => {
-            rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()
-        }
-        _ => None,
-    };
-    let ctx = Context {
-        extractor: &extractor,
-        filter: &config.filter,
-        gate: config.gate.clone(),
-        pool: pool.as_ref(),
-        threads: config.threads,
-        threads_chosen: config.threads_chosen,
-        search_zip: config.search_zip,
-        max_line: config.max_line,
-    };
-    match config.mode {
-        Mode::Annotate => annotate_all(config, &ctx, out, report),
-        Mode::Summary => summarize_all(config, &ctx, out, report),
-    }
-}
-
-/// What every input's scan shares.
-struct Context<'a> {
-    extractor: &'a Arc<Extractor>,
-    filter: &'a Filter,
-    gate: Option<Arc<Gate>>,
-    pool: Option<&'a rayon::ThreadPool>,
+/// What every input's scan shares, built once per run from its [`Scan`]
+/// settings.
+pub struct Context {
+    /// The extractor, shared with the workers.
+    pub extractor: Arc<Extractor>,
+    /// Which codes are reported.
+    pub filter: Filter,
+    /// The `--fail-on` rules, whose counts ride along.
+    pub gate: Option<Arc<Gate>>,
+    /// The summary's pool: inputs side by side, large files in chunks.
+    pub pool: Option<rayon::ThreadPool>,
     /// Threads for scanning a stream (1: all on this thread).
-    threads: usize,
+    pub threads: usize,
     /// `threads` was chosen, not the CPU count.
-    threads_chosen: bool,
+    pub threads_chosen: bool,
     /// `-z`: decompress stdin too when it is compressed.
-    search_zip: bool,
+    pub search_zip: bool,
     /// Longest line kept whole.
-    max_line: usize,
+    pub max_line: usize,
+}
+
+impl Context {
+    /// The extractor with the scan's patterns, and for a summary
+    /// (`pooled`) a pool of the scan's threads; streams and annotate mode
+    /// use workers of their own.
+    pub fn new(scan: &Scan, pooled: bool) -> Result<Context, Error> {
+        let pool = match scan.threads {
+            n if n > 1 && pooled => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok(),
+            _ => None,
+        };
+        Ok(Context {
+            extractor: Arc::new(Extractor::new(&scan.patterns)?),
+            filter: scan.filter.clone(),
+            gate: scan.gate.clone(),
+            pool,
+            threads: scan.threads,
+            threads_chosen: scan.threads_chosen,
+            search_zip: scan.search_zip,
+            max_line: scan.max_line,
+        })
+    }
 }
 
 /// Which side failed: the input (report it, go on) or the output (stop).
-enum Failure {
+pub enum Failure {
+    /// Reading the input failed.
     Input(Error),
+    /// Writing the output failed.
     Output(io::Error),
 }
 
-fn annotate_all<W: Output>(
-    config: &Config,
-    ctx: &Context<'_>,
-    out: W,
-    report: &mut dyn FnMut(&Error),
-) -> Result<Outcome, Error> {
-    let printer = Printer::new(out, config.format, config.color, config.only_matching);
-    // The gate's counts ride along with the printer only when there is a gate.
-    let mut sink = Tee(printer, Summary::for_input(0, "", ctx.gate.clone()));
-    let mut outcome = Outcome::default();
-    for (index, source) in config.inputs.iter().enumerate() {
-        let name = source.name();
-        sink.0.set_source(&name, index + 1 < config.inputs.len());
-        sink.1.start_input(index as u32, &name);
-        let mut note = |e: Error| report(&e);
-        let result = match &ctx.gate {
-            Some(_) => stream_source(source, ctx, &mut sink, &mut note),
-            None => stream_source(source, ctx, &mut sink.0, &mut note),
-        };
-        match result {
-            Ok(_) => {}
-            Err(Failure::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-                outcome.output_closed = true;
-                return Ok(outcome);
-            }
-            Err(Failure::Output(e)) => return Err(Error::Output(e)),
-            Err(Failure::Input(e)) => {
-                report(&e);
-                outcome.errored = true;
-            }
-        }
-    }
-    match sink.0.flush() {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome.output_closed = true,
-        Err(e) => return Err(Error::Output(e)),
-        Ok(()) => {}
-    }
-    if let Some(gate) = &ctx.gate {
-        outcome.trips = gate.trips(&sink.1.gate_hits);
-    }
-    Ok(outcome)
-}
-
-fn summarize_all<W: Write>(
-    config: &Config,
-    ctx: &Context<'_>,
-    mut out: W,
-    report: &mut dyn FnMut(&Error),
-) -> Result<Outcome, Error> {
-    // Inputs are summarised in parallel (each large file also in chunks);
-    // errors are reported afterwards, in input order.
-    let summarize = |(index, source): (usize, &Source)| summarize_source(index as u32, source, ctx);
-    let results: Vec<Result<Summarized, Error>> = match ctx.pool {
-        Some(pool) => pool.install(|| {
-            config
-                .inputs
-                .par_iter()
-                .enumerate()
-                .map(summarize)
-                .collect()
-        }),
-        None => config.inputs.iter().enumerate().map(summarize).collect(),
-    };
-    let mut outcome = Outcome::default();
-    let mut total = Summary::default();
-    for (index, (result, source)) in results.into_iter().zip(&config.inputs).enumerate() {
-        match result {
-            Ok((summary, long_line, notes)) => {
-                for note in &notes {
-                    report(note);
-                }
-                if let Some(line) = long_line {
-                    report(&long_line_note(source, line, ctx.max_line, false));
-                }
-                total += summary;
-            }
-            Err(e) => {
-                report(&e);
-                outcome.errored = true;
-                total += Summary::for_input(index as u32, &source.name(), None);
-            }
-        }
-    }
-    if let Some(gate) = &ctx.gate {
-        outcome.trips = gate.trips(&total.gate_hits);
-    }
-    total.made_with = Some(made_with(config));
-    let written = report::write(&total, config, &mut out).and_then(|()| out.flush());
-    match written {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => outcome.output_closed = true,
-        Err(e) => return Err(Error::Output(e)),
-        Ok(()) => {}
-    }
-    Ok(outcome)
-}
-
-/// One input summarised: the summary, the number of its first line longer
-/// than the limit, and the notes on it (said in input order).
-type Summarized = (Summary, Option<u64>, Vec<Error>);
-
-/// Below this size a file is not worth splitting into chunks.
-const CHUNK_MIN: u64 = 4 * 1024 * 1024;
-
 /// The note for an input's first line longer than the limit.
-fn long_line_note(source: &Source, line: u64, limit: usize, passed_through: bool) -> Error {
+pub fn long_line_note(source: &Source, line: u64, limit: usize, passed_through: bool) -> Error {
     Error::LongLine {
         path: source.path(),
         line,
@@ -257,118 +79,11 @@ fn long_line_note(source: &Source, line: u64, limit: usize, passed_through: bool
     }
 }
 
-/// Summarises one input: a large regular file in line-aligned chunks on all
-/// threads, anything else as a stream. Also gives the number of the first
-/// line longer than the limit, if any.
-fn summarize_source(index: u32, source: &Source, ctx: &Context<'_>) -> Result<Summarized, Error> {
-    let name = source.name();
-    let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
-    summary.set_reference_time(source.modified());
-    if let (Source::File(path), Some(pool)) = (source, ctx.pool) {
-        let input_error = |e: io::Error| Error::Input {
-            path: path.clone(),
-            source: e,
-        };
-        // Only a large, uncompressed regular file is split; FIFOs, /dev/stdin,
-        // compressed files and errors
-        // take the streaming path (which reports errors itself).
-        let meta = std::fs::metadata(path)
-            .ok()
-            .filter(|m| m.is_file() && m.len() >= CHUNK_MIN && !is_compressed(path));
-        if let Some(meta) = meta {
-            let file = File::open(path).map_err(input_error)?;
-            let len = meta.len();
-            {
-                let parts = (pool.current_num_threads() * 4).max(2) as u64;
-                let bounds = chunk_bounds(&file, len, parts).map_err(input_error)?;
-                let chunks: Vec<Result<(Summary, Scanned), io::Error>> = pool.install(|| {
-                    bounds
-                        .par_windows(2)
-                        .map(|w| {
-                            let mut part = summary.fork();
-                            let mut f = File::open(path)?;
-                            f.seek(SeekFrom::Start(w[0]))?;
-                            let batcher = BatchReader::with_limits(
-                                f.take(w[1] - w[0]),
-                                DEFAULT_BUFFER,
-                                ctx.max_line,
-                            );
-                            let scanned =
-                                scan_batches(batcher, ctx.extractor, ctx.filter, &mut part)
-                                    .map_err(|e| match e {
-                                        ScanError::Read(e) | ScanError::Write(e) => e,
-                                    })?;
-                            Ok((part, scanned))
-                        })
-                        .collect()
-                });
-                let mut lines_before = 0;
-                let mut long_line = None;
-                for chunk in chunks {
-                    let (mut part, scanned) = chunk.map_err(input_error)?;
-                    part.shift_lines(lines_before);
-                    if long_line.is_none() {
-                        long_line = scanned.first_long_line.map(|l| l + lines_before);
-                    }
-                    lines_before += scanned.lines;
-                    part.add_scanned(scanned.lines, scanned.bytes);
-                    summary += part;
-                }
-                return Ok((summary, long_line, Vec::new()));
-            }
-        }
-    }
-    let mut notes = Vec::new();
-    let mut note = |e: Error| {
-        // The long line is noted from the result, with the others, in order.
-        if !matches!(e, Error::LongLine { .. }) {
-            notes.push(e);
-        }
-    };
-    match stream_source(source, ctx, &mut summary, &mut note) {
-        Ok(scanned) => {
-            summary.add_scanned(scanned.lines, scanned.bytes);
-            Ok((summary, scanned.first_long_line, notes))
-        }
-        Err(Failure::Input(e)) => Err(e),
-        Err(Failure::Output(e)) => Err(Error::Output(e)),
-    }
-}
-
-/// Offsets that cut a file of `len` bytes into about `parts` pieces, each
-/// starting at a line start: `[0, …, len]`.
-fn chunk_bounds(file: &File, len: u64, parts: u64) -> io::Result<Vec<u64>> {
-    let mut bounds = vec![0];
-    let mut probe = vec![0u8; 64 * 1024];
-    for k in 1..parts {
-        let mut at = (len * k / parts).max(*bounds.last().unwrap());
-        // Move to just after the next newline.
-        let next = loop {
-            if at >= len {
-                break len;
-            }
-            let n = file.read_at(&mut probe, at)?;
-            if n == 0 {
-                break len;
-            }
-            if let Some(p) = memchr::memchr(b'\n', &probe[..n]) {
-                break at + p as u64 + 1;
-            }
-            at += n as u64;
-        };
-        if next > *bounds.last().unwrap() && next < len {
-            bounds.push(next);
-        }
-    }
-    bounds.push(len);
-    Ok(bounds)
-}
-
 /// Streams one input through `sink`; `on_long_line` hears of the first line
 /// longer than the limit when it arrives.
-fn stream_source<S: Fork>(
+pub fn stream_source<S: Fork>(
     source: &Source,
-    ctx: &Context<'_>,
+    ctx: &Context,
     sink: &mut S,
     on_note: &mut dyn FnMut(Error),
 ) -> Result<Scanned, Failure> {
@@ -378,7 +93,7 @@ fn stream_source<S: Fork>(
         .map_err(Failure::Input)?;
     // A long line is noted as soon as it is seen: a live stream may never end.
     let mut long_line = |line| on_note(long_line_note(source, line, ctx.max_line, passed_through));
-    let (extractor, filter) = (ctx.extractor, ctx.filter);
+    let (extractor, filter) = (&ctx.extractor, &ctx.filter);
     // When every byte goes out again, the process writing the pipe in, the
     // output thread and the reader downstream all need CPU: by default a
     // pipe then gets one scanning thread fewer (on 2 CPUs, `cat big.log |`
@@ -760,45 +475,14 @@ fn finish<S: Sink>(scanner: &mut Scanner<'_>, sink: &mut S) -> Result<Scanned, S
     })
 }
 
-/// What a summary made with `config` counts with, recorded in its JSON so
-/// `merge` can tell summaries that do not add up.
-pub fn made_with(config: &Config) -> crate::summary::MadeWith {
-    crate::summary::MadeWith {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        tables: crate::registry::installed_tables()
-            .iter()
-            .map(|t| t.name.to_string())
-            .collect(),
-        patterns: config.patterns.clone(),
-        categories: config
-            .filter
-            .categories
-            .iter()
-            .map(|c| c.as_str().to_string())
-            .collect(),
-        codes: config
-            .filter
-            .codes
-            .iter()
-            .map(|r| {
-                if r.start() == r.end() {
-                    r.start().to_string()
-                } else {
-                    format!("{}-{}", r.start(), r.end())
-                }
-            })
-            .collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::printer::{Format, Printer, PART_BUDGET};
+    use crate::printer::{LineFormat, Printer, PART_BUDGET};
 
     fn json_of(input: &[u8], threads: usize) -> Vec<u8> {
         let extractor = Extractor::new(&[]).unwrap();
-        let mut printer = Printer::new(Vec::new(), Format::Json, false, false);
+        let mut printer = Printer::new(Vec::new(), LineFormat::Json, false, false);
         let batcher =
             BatchReader::with_limits(io::Cursor::new(input.to_vec()), PARALLEL_BUFFER, 1 << 22);
         let filter = Filter::default();

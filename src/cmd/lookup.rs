@@ -15,7 +15,8 @@
 //! card shows. Everything is read through [`registry::describe`], so code
 //! tables loaded with `--codes` count here as in annotate mode.
 //!
-//! This module also renders `wscode-annotate tables`.
+//! Its card and table layout also serve `wscode-annotate tables`
+//! ([`super::tables`]).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -23,40 +24,13 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::printer::Format;
+use crate::config::{ListFormat, Lookup};
+use crate::exit::Exit;
 use crate::registry::{
     self, edit_distance, library_name, Category, CodeRange, Description, Reconnect,
 };
 use crate::tables::{self, Table};
 use crate::term::{color_of, wrap, wrap_items, BOLD, DIM, RESET};
-
-/// What `lookup` was asked, resolved by [`crate::cli::Config`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// The words after `lookup`: numbers, a name, or free text.
-    pub query: Vec<String>,
-    /// Empty means every category.
-    pub categories: Vec<Category>,
-    /// Only codes after which a client should reconnect.
-    pub reconnect: bool,
-    /// Only codes in this range (`--range`).
-    pub range: Option<CodeRange>,
-    /// Text cards and tables, or JSON.
-    pub format: Format,
-    /// Colour the categories.
-    pub color: bool,
-    /// Columns to fit text into; `None` (not a terminal) means no wrapping.
-    pub width: Option<usize>,
-}
-
-/// What `tables` was asked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TablesOptions {
-    /// Text or JSON.
-    pub format: Format,
-    /// Columns to fit text into; `None` means no wrapping.
-    pub width: Option<usize>,
-}
 
 /// How a lookup ended.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -142,8 +116,23 @@ pub struct LibraryText {
     pub text: String,
 }
 
+/// Looks up to stdout, as the binary does: the note on a query that
+/// matched nothing goes to stderr (not with `-q`).
+pub fn main(settings: &Lookup, quiet: bool) -> Exit {
+    let out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match run(settings, out) {
+        Ok(outcome) => {
+            if let Some(note) = outcome.note.as_ref().filter(|_| !quiet) {
+                super::say(note);
+            }
+            outcome.exit()
+        }
+        Err(e) => super::output_failed(e),
+    }
+}
+
 /// Runs a lookup, writing to `out` (flushed before returning).
-pub fn run<W: Write>(opts: &Options, mut out: W) -> io::Result<Outcome> {
+pub fn run<W: Write>(opts: &Lookup, mut out: W) -> io::Result<Outcome> {
     let mut buf = Vec::with_capacity(16 * 1024);
     let outcome = match parse_query(&opts.query) {
         Query::All => listing(opts, &mut buf),
@@ -369,7 +358,7 @@ fn notes_of(code: u64, d: &Description) -> Vec<String> {
 }
 
 /// The bundled tables, parsed once.
-fn bundled_tables() -> &'static [Table] {
+pub(crate) fn bundled_tables() -> &'static [Table] {
     static BUNDLED: OnceLock<Vec<Table>> = OnceLock::new();
     BUNDLED.get_or_init(tables::bundled)
 }
@@ -385,20 +374,20 @@ fn unloaded_bundled() -> impl Iterator<Item = &'static Table> {
 // ---------------------------------------------------------------------------
 // Filters and listing
 
-fn passes(opts: &Options, o: &CodeObject) -> bool {
+fn passes(opts: &Lookup, o: &CodeObject) -> bool {
     (opts.categories.is_empty() || opts.categories.contains(&o.category))
         && (!opts.reconnect || o.reconnect.reconnects())
         && !matches!(opts.range, Some(r) if r != o.range)
 }
 
-fn listing(opts: &Options, buf: &mut Vec<u8>) -> Outcome {
+fn listing(opts: &Lookup, buf: &mut Vec<u8>) -> Outcome {
     let objects: Vec<CodeObject> = registry::known_codes()
         .iter()
         .map(|d| code_object(u64::from(d.code)))
         .filter(|o| passes(opts, o))
         .collect();
     let ranges = range_lines(opts);
-    if opts.format == Format::Json {
+    if opts.format == ListFormat::Json {
         write_json(&objects, buf);
     } else if !objects.is_empty() || !ranges.is_empty() {
         if !objects.is_empty() {
@@ -437,7 +426,7 @@ fn listing(opts: &Options, buf: &mut Vec<u8>) -> Outcome {
 
 /// What the listing says about the numbers without an entry of their own,
 /// as far as the filters let them through.
-fn range_lines(opts: &Options) -> Vec<(&'static str, String)> {
+fn range_lines(opts: &Lookup) -> Vec<(&'static str, String)> {
     let mut lines = Vec::new();
     let wants = |range: CodeRange, category: Category| {
         !matches!(opts.range, Some(r) if r != range)
@@ -770,7 +759,7 @@ fn rank(q: &Prepared, candidates: &[Candidate<'_>]) -> (Vec<Hit>, bool) {
     (hits, partial)
 }
 
-fn search_command(opts: &Options, text: &str, buf: &mut Vec<u8>) -> Outcome {
+fn search_command(opts: &Lookup, text: &str, buf: &mut Vec<u8>) -> Outcome {
     let q = prepare(text);
     let known = registry::known_codes();
     let candidates: Vec<Candidate<'static>> = known.iter().map(Candidate::of).collect();
@@ -781,7 +770,7 @@ fn search_command(opts: &Options, text: &str, buf: &mut Vec<u8>) -> Outcome {
         .filter(|(o, _)| passes(opts, o))
         .collect();
     if results.is_empty() {
-        if opts.format == Format::Json {
+        if opts.format == ListFormat::Json {
             buf.extend_from_slice(b"[]\n");
         }
         let filtered = !hits.is_empty();
@@ -791,7 +780,7 @@ fn search_command(opts: &Options, text: &str, buf: &mut Vec<u8>) -> Outcome {
         };
     }
     let objects: Vec<CodeObject> = results.iter().map(|(o, _)| o.clone()).collect();
-    if opts.format == Format::Json {
+    if opts.format == ListFormat::Json {
         write_json(&objects, buf);
         return Outcome {
             matched: true,
@@ -944,13 +933,13 @@ fn paint(buf: &mut Vec<u8>, color: Option<&str>, text: &str) {
     }
 }
 
-fn write_json<T: Serialize>(value: &T, buf: &mut Vec<u8>) {
+pub(crate) fn write_json<T: Serialize>(value: &T, buf: &mut Vec<u8>) {
     serde_json::to_writer_pretty(&mut *buf, value).expect("code objects serialize");
     buf.push(b'\n');
 }
 
-fn write_cards(opts: &Options, objects: &[CodeObject], buf: &mut Vec<u8>) {
-    if opts.format == Format::Json {
+fn write_cards(opts: &Lookup, objects: &[CodeObject], buf: &mut Vec<u8>) {
+    if opts.format == ListFormat::Json {
         write_json(&objects, buf);
         return;
     }
@@ -965,7 +954,7 @@ fn write_cards(opts: &Options, objects: &[CodeObject], buf: &mut Vec<u8>) {
 /// Width of the label column of a card, indent included.
 const LABEL: usize = 15;
 
-fn write_card(opts: &Options, o: &CodeObject, buf: &mut Vec<u8>) {
+fn write_card(opts: &Lookup, o: &CodeObject, buf: &mut Vec<u8>) {
     let color = opts.color.then(|| color_of(o.category));
     let number = o.asked.clone().unwrap_or_else(|| o.code.to_string());
     paint(buf, color, &format!("{number}  {}", o.name));
@@ -1020,7 +1009,7 @@ fn on_wire_text(o: &CodeObject) -> String {
 }
 
 /// One `label  value` line of a card, the value wrapped under itself.
-fn write_field(buf: &mut Vec<u8>, opts: &Options, label: &str, value: &str, color: Option<&str>) {
+fn write_field(buf: &mut Vec<u8>, opts: &Lookup, label: &str, value: &str, color: Option<&str>) {
     let lines = wrap(value, opts.width.map(|w| w.saturating_sub(LABEL)));
     for (i, line) in lines.iter().enumerate() {
         if i == 0 {
@@ -1034,7 +1023,7 @@ fn write_field(buf: &mut Vec<u8>, opts: &Options, label: &str, value: &str, colo
 }
 
 /// The "in logs" block: per library, its names and messages for the code.
-fn write_in_logs(opts: &Options, o: &CodeObject, buf: &mut Vec<u8>) {
+fn write_in_logs(opts: &Lookup, o: &CodeObject, buf: &mut Vec<u8>) {
     let mut per_library: BTreeMap<usize, (String, Vec<String>)> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut add = |library: &str, item: String| {
@@ -1096,13 +1085,13 @@ fn write_in_logs(opts: &Options, o: &CodeObject, buf: &mut Vec<u8>) {
 }
 
 /// A table cell, optionally coloured.
-struct Cell {
+pub(crate) struct Cell {
     text: String,
     color: Option<&'static str>,
 }
 
 impl Cell {
-    fn plain(text: &str) -> Cell {
+    pub(crate) fn plain(text: &str) -> Cell {
         Cell {
             text: text.to_string(),
             color: None,
@@ -1111,7 +1100,7 @@ impl Cell {
 }
 
 /// The code table of a listing or of search results.
-fn write_code_table(opts: &Options, objects: &[CodeObject], buf: &mut Vec<u8>) {
+fn write_code_table(opts: &Lookup, objects: &[CodeObject], buf: &mut Vec<u8>) {
     let painted = |o: &CodeObject, text: String| Cell {
         text,
         color: opts.color.then(|| color_of(o.category)),
@@ -1158,7 +1147,7 @@ fn write_code_table(opts: &Options, objects: &[CodeObject], buf: &mut Vec<u8>) {
 /// is as wide as its widest cell, the last one wraps into what is left, and
 /// the columns in `droppable` (in that order) are left out while the last
 /// one would get fewer than 24 characters.
-fn write_table(
+pub(crate) fn write_table(
     headers: &[&str],
     rows: &[Vec<Cell>],
     width: Option<usize>,
@@ -1226,101 +1215,6 @@ fn write_table(
             buf.push(b'\n');
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// `wscode-annotate tables`
-
-/// A code table, as `tables --format json` writes it.
-#[derive(Debug, Serialize)]
-struct TableObject {
-    name: String,
-    source: String,
-    /// `bundled`, or the file it was read from.
-    origin: String,
-    /// Loaded for this run (`--codes`, `WSCODE_CODES`).
-    loaded: bool,
-    /// How many codes it defines.
-    count: usize,
-    codes: Vec<u16>,
-}
-
-/// Lists the bundled code tables, and the ones loaded from files.
-pub fn list_tables<W: Write>(opts: &TablesOptions, mut out: W) -> io::Result<()> {
-    let loaded = registry::installed_tables();
-    let mut objects: Vec<TableObject> = bundled_tables()
-        .iter()
-        .map(|t| TableObject {
-            name: t.name.clone(),
-            source: t.source.clone(),
-            origin: "bundled".to_string(),
-            loaded: loaded
-                .iter()
-                .any(|l| l.name == t.name && l.origin == "bundled"),
-            count: t.codes.len(),
-            codes: t.codes.iter().map(|e| e.code).collect(),
-        })
-        .collect();
-    for l in loaded.iter().filter(|l| l.origin != "bundled") {
-        let codes: Vec<u16> = registry::known_codes()
-            .iter()
-            .filter(|d| d.table == Some(l.name))
-            .map(|d| d.code as u16)
-            .collect();
-        objects.push(TableObject {
-            name: l.name.to_string(),
-            source: l.source.to_string(),
-            origin: l.origin.clone(),
-            loaded: true,
-            count: l.codes,
-            codes,
-        });
-    }
-    let mut buf = Vec::new();
-    if opts.format == Format::Json {
-        write_json(&objects, &mut buf);
-    } else {
-        let rows: Vec<Vec<Cell>> = objects
-            .iter()
-            .map(|t| {
-                let mut codes = t.codes.clone();
-                codes.sort_unstable();
-                let span = match (codes.first(), codes.last()) {
-                    (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
-                    (Some(a), _) => a.to_string(),
-                    _ => String::new(),
-                };
-                let name = if t.loaded {
-                    format!("{} *", t.name)
-                } else {
-                    t.name.clone()
-                };
-                vec![
-                    Cell::plain(&name),
-                    Cell::plain(&t.count.to_string()),
-                    Cell::plain(&span),
-                    Cell::plain(&if t.origin == "bundled" {
-                        t.source.clone()
-                    } else {
-                        format!("{} [{}]", t.source, t.origin)
-                    }),
-                ]
-            })
-            .collect();
-        write_table(
-            &["TABLE", "CODES", "RANGE", "SOURCE"],
-            &rows,
-            opts.width,
-            false,
-            &[2],
-            &mut buf,
-        );
-        buf.extend_from_slice(
-            b"\nLoad one with --codes NAME (e.g. wscode-annotate lookup --codes graphql-ws 4401)\nor a service's own table with --codes FILE; * marks the tables loaded now.\n",
-        );
-    }
-    out.write_all(&buf)?;
-    out.flush()
 }
 
 #[cfg(test)]
