@@ -12,7 +12,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use wscode_annotate::annotate;
+use wscode_annotate::annotation;
 use wscode_annotate::extract::{Extractor, Finding};
 
 /// nginx access line: a status 200, byte counts, an upstream port that is a
@@ -69,7 +69,7 @@ fn hot_path(c: &mut Criterion) {
                 if !found.is_empty() {
                     out.clear();
                     out.extend_from_slice(line);
-                    annotate::render(&found, false, false, &mut out);
+                    annotation::render(&found, false, false, &mut out);
                     out.push(b'\n');
                 }
                 black_box(out.len())

@@ -15,11 +15,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::codes::Category;
 use crate::filter::parse_code_range;
-use crate::gate::{parse_rule, Rule};
 use crate::help;
 use crate::input::MIN_MAX_LINE;
-use crate::registry::Category;
+use crate::summary::gate::{parse_rule, Rule};
 
 /// Examples under `-h`: the three uses people reach for first.
 const EXAMPLES: &str = "\

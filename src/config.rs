@@ -14,14 +14,14 @@ use std::sync::Arc;
 use crate::cli::{
     Args, ColorArg, FormatArg, LookupFormatArg, MergeFormatArg, RangeArg, Subcommand,
 };
+use crate::codes::tables::TableSpec;
+use crate::codes::{Category, CodeRange};
 use crate::config_file::{ConfigFile, ConfigLocation};
 use crate::filter::Filter;
-use crate::gate::Gate;
 use crate::input::{Source, DEFAULT_MAX_LINE};
-use crate::printer::LineFormat;
-use crate::registry::{Category, CodeRange};
-use crate::report::SummaryFormat;
-use crate::tables::TableSpec;
+use crate::print::LineFormat;
+use crate::summary::gate::Gate;
+use crate::summary::report::SummaryFormat;
 
 /// What the environment says, read once in `main` so tests can set it.
 #[derive(Clone, Debug, Default)]

@@ -23,8 +23,8 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
 use crate::cli::ColorArg;
-use crate::registry::Category;
-use crate::tables::TableSpec;
+use crate::codes::tables::TableSpec;
+use crate::codes::Category;
 
 /// Where the configuration file is looked for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -34,7 +34,7 @@ pub enum Error {
 
     /// A code table (`--codes`, `WSCODE_CODES`) could not be loaded.
     #[error(transparent)]
-    Table(#[from] crate::tables::TableError),
+    Table(#[from] crate::codes::tables::TableError),
 
     /// A file given to `merge` is not a JSON summary this version reads.
     #[error("{}: not a wscode-annotate JSON summary ({reason}); make one with --summary --format json", .path.display())]

@@ -2,9 +2,9 @@
 
 use std::ops::RangeInclusive;
 
+use crate::codes::Category;
 use crate::extract::category_of;
 use crate::extract::Finding;
-use crate::registry::Category;
 
 /// A restriction on reported findings; the default reports everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

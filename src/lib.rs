@@ -20,11 +20,11 @@
 //! and [`run()`] runs it.
 //!
 //! To embed the extractor in another tool, [`extract::Extractor`] and
-//! [`registry::describe`] are all it takes:
+//! [`codes::describe`] are all it takes:
 //!
 //! ```
 //! use wscode_annotate::extract::Extractor;
-//! use wscode_annotate::registry::describe;
+//! use wscode_annotate::codes::describe;
 //!
 //! let extractor = Extractor::new(&[]).unwrap();
 //! let mut found = Vec::new();
@@ -36,7 +36,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod annotate;
+pub mod annotation;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -45,21 +45,16 @@ pub mod error;
 pub mod exit;
 pub mod extract;
 pub mod filter;
-pub mod gate;
 pub mod help;
 pub mod input;
 pub mod interrupt;
 
-pub mod output;
+pub mod codes;
 pub mod pipeline;
-pub mod printer;
-pub mod registry;
-pub mod report;
+pub mod print;
 pub mod scan;
 pub mod summary;
-pub mod tables;
 pub mod term;
-pub mod timestamp;
 
 pub use cmd::Outcome;
 pub use error::Error;

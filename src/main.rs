@@ -12,7 +12,7 @@ use wscode_annotate::config_file::ConfigFile;
 use wscode_annotate::exit::Exit;
 
 fn main() -> ExitCode {
-    if wscode_annotate::output::stdout_was_closed() {
+    if wscode_annotate::print::writer::stdout_was_closed() {
         say("standard output is closed; nothing can be written");
         return Exit::Error.into();
     }

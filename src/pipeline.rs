@@ -14,9 +14,9 @@ use crate::config::Scan;
 use crate::error::Error;
 use crate::extract::Extractor;
 use crate::filter::Filter;
-use crate::gate::Gate;
 use crate::input::{Batch, BatchReader, Batches, Source, DEFAULT_BUFFER};
 use crate::scan::{Fork, HoldFailed, PartTooLarge, Scanned, Scanner, Sink};
+use crate::summary::gate::Gate;
 
 /// What every input's scan shares, built once per run from its [`Scan`]
 /// settings.
@@ -478,7 +478,7 @@ fn finish<S: Sink>(scanner: &mut Scanner<'_>, sink: &mut S) -> Result<Scanned, S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::printer::{LineFormat, Printer, PART_BUDGET};
+    use crate::print::{LineFormat, Printer, PART_BUDGET};
 
     fn json_of(input: &[u8], threads: usize) -> Vec<u8> {
         let extractor = Extractor::new(&[]).unwrap();

@@ -10,7 +10,7 @@ use std::io;
 
 use memchr::{memchr, memrchr};
 
-use crate::annotate::{ends_like_annotation, looks_annotated, split_ending};
+use crate::annotation::{ends_like_annotation, looks_annotated, split_ending};
 use crate::extract::{follows, Extractor, Finding, RECORD_BYTES, RECORD_LINES};
 use crate::filter::Filter;
 use crate::input::Batch;
@@ -61,7 +61,7 @@ pub trait Sink {
     }
 
     /// `input` is the batch about to be scanned: output that repeats its
-    /// bytes may refer to them instead of copying ([`crate::output::Output`]).
+    /// bytes may refer to them instead of copying ([`crate::print::writer::Output`]).
     fn begin_batch(&mut self, _input: &[u8]) {}
 
     /// The batch has been scanned and its output written to this sink; a

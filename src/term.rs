@@ -1,27 +1,12 @@
-//! The terminal: colours and ANSI codes, display widths, wrapping, and
-//! keeping control characters from acting on a terminal. Every module that
-//! writes for people takes these from here, so a colour or a width rule is
-//! written once.
+//! The terminal: ANSI codes, display widths, wrapping, and keeping control
+//! characters from acting on a terminal. Every module that writes for
+//! people takes these from here, so a width rule is written once; the
+//! colour of each category is [`crate::codes::Category::color`].
 
 use std::borrow::Cow;
 
-use crate::registry::Category;
-
 /// Bold text.
 pub const BOLD: &str = "\x1b[1m";
-/// ANSI colour per category, for terminals.
-pub fn color_of(category: Category) -> &'static str {
-    match category {
-        Category::Normal => "\x1b[32m",
-        Category::Transient => "\x1b[36m",
-        Category::Error => "\x1b[1;31m",
-        Category::Protocol => "\x1b[35m",
-        Category::Policy => "\x1b[33m",
-        Category::Application => "\x1b[34m",
-        Category::Reserved | Category::Invalid => "\x1b[1;35m",
-    }
-}
-
 /// Dim text.
 pub const DIM: &str = "\x1b[2m";
 /// Back to plain text.

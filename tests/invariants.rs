@@ -5,15 +5,15 @@
 use proptest::prelude::*;
 use std::io::Write;
 use std::sync::{Arc, LazyLock, Mutex};
-use wscode_annotate::annotate::strip;
+use wscode_annotate::annotation::strip;
+use wscode_annotate::codes::Category;
 use wscode_annotate::extract::category_of;
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
 use wscode_annotate::input::BatchReader;
-use wscode_annotate::output::ThreadedWriter;
 use wscode_annotate::pipeline::{scan_batches, scan_batches_threaded};
-use wscode_annotate::printer::{LineFormat, Printer};
-use wscode_annotate::registry::Category;
+use wscode_annotate::print::writer::ThreadedWriter;
+use wscode_annotate::print::{LineFormat, Printer};
 use wscode_annotate::scan::{Fork, Scanned};
 
 use crate::util::format_rows;
@@ -496,9 +496,9 @@ fn summary_of(input: &[u8], step: usize, threads: usize) -> serde_json::Value {
     let scanned = scan_on(batcher, &mut summary, threads);
     summary.add_scanned(scanned.lines, scanned.bytes);
     let mut out = Vec::new();
-    wscode_annotate::report::write_as(
+    wscode_annotate::summary::report::write_as(
         &summary,
-        wscode_annotate::report::SummaryFormat::Json,
+        wscode_annotate::summary::report::SummaryFormat::Json,
         false,
         None,
         &mut out,

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use wscode_annotate::extract::Extractor;
-use wscode_annotate::printer::LineFormat;
+use wscode_annotate::print::LineFormat;
 
 fn extractor() -> &'static Extractor {
     static E: OnceLock<Extractor> = OnceLock::new();

@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
 use wscode_annotate::input::BatchReader;
-use wscode_annotate::printer::{LineFormat, Printer};
+use wscode_annotate::print::{LineFormat, Printer};
 use wscode_annotate::pipeline::scan_batches;
 
 /// A reader returning at most `step` bytes a call, like a pipe.
@@ -46,7 +46,7 @@ pub fn annotate(
 /// The text-mode promises: stripping gives the input back byte for byte,
 /// and the output has as many lines as the input.
 pub fn check_text(input: &[u8], out: &[u8]) {
-    let back = wscode_annotate::annotate::strip(out);
+    let back = wscode_annotate::annotation::strip(out);
     assert!(back == input, "strip round trip lost or changed bytes");
     let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
     assert_eq!(newlines(out), newlines(input), "line count changed");

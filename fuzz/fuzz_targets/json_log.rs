@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use wscode_annotate::extract::Extractor;
-use wscode_annotate::printer::LineFormat;
+use wscode_annotate::print::LineFormat;
 
 #[derive(Arbitrary, Debug)]
 enum Key {

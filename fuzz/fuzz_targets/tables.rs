@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use libfuzzer_sys::fuzz_target;
-use wscode_annotate::tables::{parse, Origin, TableError, TableFormat};
+use wscode_annotate::codes::tables::{parse, Origin, TableError, TableFormat};
 
 fn bad_char(c: char) -> bool {
     c.is_control() || c == '⟪' || c == '⟫' || c == '\u{2028}' || c == '\u{2029}'

@@ -8,9 +8,9 @@ use super::{check_gate, prepare_inputs, to_stdout, Outcome};
 use crate::config::Annotate;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::output::Output;
 use crate::pipeline::{stream_source, Context, Failure};
-use crate::printer::Printer;
+use crate::print::writer::Output;
+use crate::print::Printer;
 use crate::scan::{Sink, Tee};
 use crate::summary::Summary;
 

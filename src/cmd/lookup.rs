@@ -12,7 +12,7 @@
 //! search results. `--format json` writes an array of code objects whose
 //! fields are those of annotate mode's JSON (`code`, `name`, `category`,
 //! `range`, `meaning`, `recovery`, `hint`, `reconnect`, `on_wire`) plus what a
-//! card shows. Everything is read through [`registry::describe`], so code
+//! card shows. Everything is read through [`codes::describe`], so code
 //! tables loaded with `--codes` count here as in annotate mode.
 //!
 //! Its card and table layout also serve `wscode-annotate tables`
@@ -24,13 +24,13 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::config::{ListFormat, Lookup};
-use crate::exit::Exit;
-use crate::registry::{
+use crate::codes::tables::{self, Table};
+use crate::codes::{
     self, edit_distance, library_name, Category, CodeRange, Description, Reconnect,
 };
-use crate::tables::{self, Table};
-use crate::term::{color_of, wrap, wrap_items, BOLD, DIM, RESET};
+use crate::config::{ListFormat, Lookup};
+use crate::exit::Exit;
+use crate::term::{wrap, wrap_items, BOLD, DIM, RESET};
 
 /// How a lookup ended.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -199,7 +199,7 @@ fn parse_query(words: &[String]) -> Query {
 
 /// Everything known about a number.
 pub fn code_object(code: u64) -> CodeObject {
-    let d = registry::describe(u32::try_from(code).unwrap_or(u32::MAX));
+    let d = codes::describe(u32::try_from(code).unwrap_or(u32::MAX));
     let e = d.entry;
     CodeObject {
         code,
@@ -219,7 +219,7 @@ pub fn code_object(code: u64) -> CodeObject {
         aliases: aliases_of(code),
         log_texts: log_texts_of(code, &d),
         symptoms: if d.exact {
-            registry::symptoms(d.code).to_vec()
+            codes::symptoms(d.code).to_vec()
         } else {
             Vec::new()
         },
@@ -228,7 +228,7 @@ pub fn code_object(code: u64) -> CodeObject {
 }
 
 fn aliases_of(code: u64) -> Vec<LibraryName> {
-    registry::aliases()
+    codes::aliases()
         .iter()
         .filter(|a| u64::from(a.code) == code)
         .map(|a| LibraryName {
@@ -239,7 +239,7 @@ fn aliases_of(code: u64) -> Vec<LibraryName> {
 }
 
 fn log_texts_of(code: u64, d: &Description) -> Vec<LibraryText> {
-    let own: Vec<LibraryText> = registry::log_texts()
+    let own: Vec<LibraryText> = codes::log_texts()
         .iter()
         .filter(|t| u64::from(t.code) == code)
         .map(|t| LibraryText {
@@ -320,7 +320,7 @@ fn notes_of(code: u64, d: &Description) -> Vec<String> {
         _ => {}
     }
     if let Some(table) = d.table {
-        let builtin = registry::describe_builtin(d.code);
+        let builtin = codes::describe_builtin(d.code);
         if builtin.exact {
             notes.push(format!(
                 "Code table {table} overrides the built-in entry: {code} {} ({}).",
@@ -365,7 +365,7 @@ pub(crate) fn bundled_tables() -> &'static [Table] {
 
 /// Bundled tables that are not loaded.
 fn unloaded_bundled() -> impl Iterator<Item = &'static Table> {
-    let loaded = registry::installed_tables();
+    let loaded = codes::installed_tables();
     bundled_tables()
         .iter()
         .filter(move |t| !loaded.iter().any(|l| l.name == t.name))
@@ -381,7 +381,7 @@ fn passes(opts: &Lookup, o: &CodeObject) -> bool {
 }
 
 fn listing(opts: &Lookup, buf: &mut Vec<u8>) -> Outcome {
-    let objects: Vec<CodeObject> = registry::known_codes()
+    let objects: Vec<CodeObject> = codes::known_codes()
         .iter()
         .map(|d| code_object(u64::from(d.code)))
         .filter(|o| passes(opts, o))
@@ -495,17 +495,17 @@ impl Candidate<'static> {
         Candidate {
             code: d.code,
             name: d.entry.name,
-            aliases: registry::aliases()
+            aliases: codes::aliases()
                 .iter()
                 .filter(|a| u32::from(a.code) == d.code)
                 .map(|a| a.name)
                 .collect(),
-            texts: registry::log_texts()
+            texts: codes::log_texts()
                 .iter()
                 .filter(|t| u32::from(t.code) == d.code)
                 .map(|t| t.text)
                 .collect(),
-            symptoms: registry::symptoms(d.code).to_vec(),
+            symptoms: codes::symptoms(d.code).to_vec(),
             hint: d.entry.hint,
             meaning: d.entry.meaning,
             recovery: d.entry.recovery,
@@ -761,7 +761,7 @@ fn rank(q: &Prepared, candidates: &[Candidate<'_>]) -> (Vec<Hit>, bool) {
 
 fn search_command(opts: &Lookup, text: &str, buf: &mut Vec<u8>) -> Outcome {
     let q = prepare(text);
-    let known = registry::known_codes();
+    let known = codes::known_codes();
     let candidates: Vec<Candidate<'static>> = known.iter().map(Candidate::of).collect();
     let (hits, partial) = rank(&q, &candidates);
     let results: Vec<(CodeObject, bool)> = hits
@@ -905,10 +905,10 @@ fn closest_names(squashed: &str) -> Vec<String> {
             names.push((d, name.to_string(), code));
         }
     };
-    for d in registry::known_codes() {
+    for d in codes::known_codes() {
         consider(d.entry.name, d.code);
     }
-    for a in registry::aliases() {
+    for a in codes::aliases() {
         consider(a.name, u32::from(a.code));
     }
     names.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
@@ -955,7 +955,7 @@ fn write_cards(opts: &Lookup, objects: &[CodeObject], buf: &mut Vec<u8>) {
 const LABEL: usize = 15;
 
 fn write_card(opts: &Lookup, o: &CodeObject, buf: &mut Vec<u8>) {
-    let color = opts.color.then(|| color_of(o.category));
+    let color = opts.color.then(|| o.category.color());
     let number = o.asked.clone().unwrap_or_else(|| o.code.to_string());
     paint(buf, color, &format!("{number}  {}", o.name));
     buf.push(b'\n');
@@ -1053,7 +1053,7 @@ fn write_in_logs(opts: &Lookup, o: &CodeObject, buf: &mut Vec<u8>) {
     // (src/codes/libraries.toml: each Python websockets version next to the
     // other).
     let rank = |library: &str| {
-        registry::libraries()
+        codes::libraries()
             .iter()
             .find(|l| l.name == library)
             .map_or(0, |l| usize::from(l.order))
@@ -1103,7 +1103,7 @@ impl Cell {
 fn write_code_table(opts: &Lookup, objects: &[CodeObject], buf: &mut Vec<u8>) {
     let painted = |o: &CodeObject, text: String| Cell {
         text,
-        color: opts.color.then(|| color_of(o.category)),
+        color: opts.color.then(|| o.category.color()),
     };
     let rows: Vec<Vec<Cell>> = objects
         .iter()
@@ -1223,7 +1223,7 @@ mod tests {
 
     fn best(query: &str) -> u32 {
         let q = prepare(query);
-        let known = registry::known_codes();
+        let known = codes::known_codes();
         let candidates: Vec<Candidate<'static>> = known.iter().map(Candidate::of).collect();
         rank(&q, &candidates).0[0].code
     }

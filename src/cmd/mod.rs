@@ -18,10 +18,10 @@ use std::io::{self, Write};
 use crate::config::{Command, Config, Scan};
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::gate::Trip;
 use crate::input::walk::{self, Walked};
 use crate::input::Source;
-use crate::output::{Output, ThreadedWriter};
+use crate::print::writer::{Output, ThreadedWriter};
+use crate::summary::gate::Trip;
 
 /// How a run ended.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -65,9 +65,9 @@ pub fn run(config: Config) -> Exit {
     }
     // Code tables go in before anything is described or extracted, so
     // annotate mode, the summary and lookup all see them.
-    match crate::tables::load_all(&config.code_tables) {
+    match crate::codes::tables::load_all(&config.code_tables) {
         Ok(loaded) => {
-            crate::tables::install(loaded);
+            crate::codes::tables::install(loaded);
         }
         Err(e) => {
             message(&Error::from(e));
@@ -184,7 +184,7 @@ fn to_stdout(
     walk_failed: bool,
     scan: impl FnOnce(&mut ThreadedWriter, &mut dyn FnMut(&Error)) -> Result<Outcome, Error>,
 ) -> Exit {
-    let mut threaded = ThreadedWriter::spawn(crate::output::raw_stdout());
+    let mut threaded = ThreadedWriter::spawn(crate::print::writer::raw_stdout());
     let mut report = |e: &Error| {
         if !(quiet && e.is_note()) {
             message(e);

@@ -16,8 +16,8 @@ use crate::exit::Exit;
 use crate::input::decompress::is_compressed;
 use crate::input::{BatchReader, Source, DEFAULT_BUFFER};
 use crate::pipeline::{long_line_note, scan_batches, stream_source, Context, Failure, ScanError};
-use crate::report;
 use crate::scan::{Fork, Scanned};
+use crate::summary::report;
 use crate::summary::{MadeWith, Summary};
 
 /// Summarises to stdout, as the binary does. Ctrl-C prints what was read,
@@ -236,7 +236,7 @@ pub fn made_with(scan: &Scan) -> MadeWith {
 
 /// The names of the code tables loaded in this process, in load order.
 pub fn tables_here() -> Vec<String> {
-    crate::registry::installed_tables()
+    crate::codes::installed_tables()
         .iter()
         .map(|t| t.name.to_string())
         .collect()

@@ -6,9 +6,9 @@ use std::io::{self, BufWriter, Write};
 use serde::Serialize;
 
 use super::lookup::{bundled_tables, write_json, write_table, Cell};
+use crate::codes;
 use crate::config::{ListFormat, Tables};
 use crate::exit::Exit;
-use crate::registry;
 
 /// Lists the tables to stdout, as the binary does.
 pub fn main(settings: &Tables) -> Exit {
@@ -32,7 +32,7 @@ struct TableObject {
 
 /// Lists the bundled code tables, and the ones loaded from files.
 pub fn list<W: Write>(opts: &Tables, mut out: W) -> io::Result<()> {
-    let loaded = registry::installed_tables();
+    let loaded = codes::installed_tables();
     let mut objects: Vec<TableObject> = bundled_tables()
         .iter()
         .map(|t| TableObject {
@@ -47,7 +47,7 @@ pub fn list<W: Write>(opts: &Tables, mut out: W) -> io::Result<()> {
         })
         .collect();
     for l in loaded.iter().filter(|l| l.origin != "bundled") {
-        let codes: Vec<u16> = registry::known_codes()
+        let codes: Vec<u16> = codes::known_codes()
             .iter()
             .filter(|d| d.table == Some(l.name))
             .map(|d| d.code as u16)

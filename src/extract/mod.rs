@@ -23,8 +23,8 @@ use regex_automata::meta;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
 
+use crate::codes::{self, describe, Alias, Category, Entry, Reconnect};
 use crate::error::Error;
-use crate::registry::{self, describe, Alias, Category, Entry, Reconnect};
 pub mod evidence;
 mod formats;
 mod lexical;
@@ -297,7 +297,7 @@ pub struct Extractor {
     /// Per alias: whether it needs a qualifier ([`needs_qualifier`]).
     weak_names: Vec<bool>,
     /// The symbolic names `names` was built from: the built-in aliases plus
-    /// those of installed code tables ([`registry::aliases`]), taken once so
+    /// those of installed code tables ([`codes::aliases`]), taken once so
     /// pattern indices stay valid.
     aliases: &'static [Alias],
     /// `--pattern` regexes.
@@ -317,7 +317,7 @@ pub struct Extractor {
 /// `StatusBadGateway`).
 /// Every symbolic name, with whether it counts without a qualifier.
 pub(crate) fn screen_names() -> impl Iterator<Item = (&'static str, bool)> {
-    registry::aliases()
+    codes::aliases()
         .iter()
         .map(|a| (a.name, !needs_qualifier(a.name)))
 }
@@ -389,7 +389,7 @@ impl Extractor {
             .build_many(&RULES.iter().map(|r| r.regex).collect::<Vec<_>>())
             .expect("built-in format regexes are valid");
         let rule_groups = RULES.iter().map(|_| OnceLock::new()).collect();
-        let aliases = registry::aliases();
+        let aliases = codes::aliases();
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))

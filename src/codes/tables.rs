@@ -5,7 +5,7 @@
 //! one of the [`BUNDLED`] tables of well-known protocols by name
 //! (`--codes graphql-ws`). A table adds or overrides codes 1000-4999 for
 //! annotate mode, the summary and `lookup` alike: [`install`] hands the
-//! loaded tables to [`crate::registry::install`] once, at startup.
+//! loaded tables to [`crate::codes::install`] once, at startup.
 //!
 //! Promises: a table is validated completely while it is parsed, and every
 //! error names the file, line and column of the offending value (TOML spans
@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::Deserialize;
 
-use crate::registry::{
+use crate::codes::{
     self, Alias, BuiltinCodes, BuiltinLibraries, Category, CodeDef, CodeRange, Entry, Library,
     LogText, Reconnect, TableCode, TableInfo,
 };
@@ -47,23 +47,23 @@ pub struct Bundled {
 pub static BUNDLED: &[Bundled] = &[
     Bundled {
         name: "graphql-ws",
-        text: include_str!("codes/bundled/graphql-ws.toml"),
+        text: include_str!("bundled/graphql-ws.toml"),
     },
     Bundled {
         name: "discord-gateway",
-        text: include_str!("codes/bundled/discord-gateway.toml"),
+        text: include_str!("bundled/discord-gateway.toml"),
     },
     Bundled {
         name: "twitch-eventsub",
-        text: include_str!("codes/bundled/twitch-eventsub.toml"),
+        text: include_str!("bundled/twitch-eventsub.toml"),
     },
     Bundled {
         name: "spring",
-        text: include_str!("codes/bundled/spring.toml"),
+        text: include_str!("bundled/spring.toml"),
     },
     Bundled {
         name: "original-lookup",
-        text: include_str!("codes/bundled/original-lookup.toml"),
+        text: include_str!("bundled/original-lookup.toml"),
     },
 ];
 
@@ -467,7 +467,7 @@ pub fn derive_hint(meaning: &str) -> String {
 }
 
 /// Hands the tables to the registry for the rest of the process (see
-/// [`registry::install`]). Their strings are leaked: a table is loaded once
+/// [`codes::install`]). Their strings are leaked: a table is loaded once
 /// and used until the process exits, and `Entry` holds `&'static str`.
 /// Returns false if tables were already installed.
 pub fn install(tables: Vec<Table>) -> bool {
@@ -484,7 +484,7 @@ pub fn install(tables: Vec<Table>) -> bool {
         });
         let defined_by = leak(format!("code table {name} ({source})"));
         for e in table.codes {
-            let builtin = registry::describe_builtin(u32::from(e.code));
+            let builtin = codes::describe_builtin(u32::from(e.code));
             codes.push(TableCode {
                 code: e.code,
                 entry: Entry {
@@ -505,7 +505,7 @@ pub fn install(tables: Vec<Table>) -> bool {
             });
         }
     }
-    registry::install(codes, infos)
+    codes::install(codes, infos)
 }
 
 fn leak(s: String) -> &'static str {
@@ -948,7 +948,7 @@ aliases = ["AUTH_EXPIRED"]
 
     #[test]
     fn bundled_tables_parse_and_are_named_as_listed() {
-        let builtin: HashSet<(&str, u16)> = registry::builtin_aliases()
+        let builtin: HashSet<(&str, u16)> = codes::builtin_aliases()
             .iter()
             .map(|a| (a.name, a.code))
             .collect();
@@ -961,7 +961,7 @@ aliases = ["AUTH_EXPIRED"]
                 // A bundled alias must not take over a library's name for
                 // another code.
                 for a in &e.aliases {
-                    let clash = registry::builtin_aliases()
+                    let clash = codes::builtin_aliases()
                         .iter()
                         .any(|x| x.name == a && x.code != e.code);
                     assert!(!clash, "{} {a} clashes with a library name", b.name);
@@ -1051,7 +1051,7 @@ aliases = ["AUTH_EXPIRED"]
     fn the_built_in_table_is_checked_like_a_users() {
         let line_of =
             |text: &str, at: &str| text[..text.find(at).unwrap()].matches('\n').count() + 1;
-        let iana = include_str!("codes/iana.toml");
+        let iana = include_str!("iana.toml");
         let broken = iana.replacen("category = \"normal\"", "category = \"fatal\"", 1);
         let (line, _, message) = position(builtin_codes(&broken).unwrap_err());
         assert_eq!(line, line_of(iana, "category = \"normal\""));
@@ -1063,7 +1063,7 @@ aliases = ["AUTH_EXPIRED"]
         let (_, _, message) = position(builtin_codes(&broken).unwrap_err());
         assert!(message.contains("a second entry for protocol"), "{message}");
 
-        let libraries = include_str!("codes/libraries.toml");
+        let libraries = include_str!("libraries.toml");
         let broken = libraries.replacen("\"CloseGoingAway\"", "\"Close Going Away\"", 1);
         let (line, _, message) = position(builtin_libraries(&broken).unwrap_err());
         assert_eq!(line, line_of(libraries, "\"CloseGoingAway\""));

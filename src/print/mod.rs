@@ -1,10 +1,12 @@
 //! The one owner of the output: text annotation or JSON Lines.
 //!
 //! The printer is generic over its writer ([`Output`]: the
-//! [`crate::output::ThreadedWriter`] in the binary, a `Vec<u8>` in tests).
+//! [`crate::print::writer::ThreadedWriter`] in the binary, a `Vec<u8>` in tests).
 //! The caller flushes after each batch, so a trickle of input comes out line
 //! by line and a flood comes out in large writes. Passthrough text is written
 //! from the input batch itself when the writer keeps references.
+
+pub mod writer;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -14,12 +16,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::annotate::render;
+use crate::annotation::render;
+use crate::codes::{describe, Category, CodeRange, Reconnect};
 use crate::extract::describe_finding;
 use crate::extract::Finding;
 use crate::input::Batch;
-use crate::output::{InputRange, Output, Segments};
-use crate::registry::{describe, Category, CodeRange, Reconnect};
+use crate::print::writer::{InputRange, Output, Segments};
 use crate::scan::{Fork, Line, PartTooLarge, Sink};
 
 /// How annotate mode prints lines and findings.
@@ -118,7 +120,7 @@ impl<W: Write> Printer<W> {
 
     /// Names the input the next lines come from (`-` for stdin), and says
     /// whether another input follows it: text output then ends the input's
-    /// last line if it has no newline ([`crate::annotate::ADDED_NEWLINE`]).
+    /// last line if it has no newline ([`crate::annotation::ADDED_NEWLINE`]).
     pub fn set_source(&mut self, name: &str, more_follow: bool) {
         self.source.clear();
         self.source.push_str(name);

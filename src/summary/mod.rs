@@ -7,16 +7,20 @@
 //! rules that depend only on the data, so a parallel scan equals a
 //! one-thread scan.
 
+pub mod gate;
+pub mod report;
+pub mod timestamp;
+
 use std::collections::BTreeMap;
 use std::ops::AddAssign;
 use std::sync::Arc;
 
+use crate::codes::Category;
 use crate::extract::category_of;
 use crate::extract::Finding;
-use crate::gate::Gate;
-use crate::registry::Category;
 use crate::scan::{Fork, Line, Sink};
-use crate::timestamp::parse_line_time_near;
+use crate::summary::gate::Gate;
+use crate::summary::timestamp::parse_line_time_near;
 
 /// Distinct reasons kept per code; the rest are counted as "other".
 pub const MAX_REASONS: usize = 256;
@@ -387,11 +391,11 @@ impl Summary {
     /// codes' counts, so a line with two codes of the range counts twice
     /// (the gate of a scan counts it once). `None` for a category rule when
     /// a merged part did not record line counts.
-    pub fn lines_matching(&self, rule: &crate::gate::Rule) -> Option<u64> {
+    pub fn lines_matching(&self, rule: &crate::summary::gate::Rule) -> Option<u64> {
         match &rule.target {
-            crate::gate::Target::Category(c) => (!self.category_lines_missing)
+            crate::summary::gate::Target::Category(c) => (!self.category_lines_missing)
                 .then(|| self.category_lines.get(c).copied().unwrap_or(0)),
-            crate::gate::Target::Codes(range) => Some(
+            crate::summary::gate::Target::Codes(range) => Some(
                 self.codes
                     .iter()
                     .filter(|(key, _)| range.contains(&key.code))

@@ -7,10 +7,10 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::registry::{describe, Category};
+use crate::codes::{describe, Category};
+use crate::summary::timestamp::format_utc;
 use crate::summary::{CodeKey, CodeStats, InputStats, Location, MadeWith, Summary, Timeline};
-use crate::term::{color_of, columns, fit_left, fit_right};
-use crate::timestamp::format_utc;
+use crate::term::{columns, fit_left, fit_right, BOLD, RESET};
 
 /// Identifies the JSON summary schema; bumped only for incompatible changes.
 pub const SCHEMA: &str = "wscode-annotate/summary/1";
@@ -311,7 +311,7 @@ impl Report {
         }
         let parse_time = |t: &Option<String>| {
             t.as_deref()
-                .and_then(|t| crate::timestamp::parse_line_time(t.as_bytes()))
+                .and_then(|t| crate::summary::timestamp::parse_line_time(t.as_bytes()))
         };
         for c in self.codes {
             let at = |r: &LineRef| Location {
@@ -370,14 +370,14 @@ fn write_text(
 ) -> io::Result<()> {
     let paint = |category: Category, text: &str| {
         if color {
-            format!("{}{text}\x1b[0m", color_of(category))
+            format!("{}{text}{RESET}", category.color())
         } else {
             text.to_string()
         }
     };
     let bold = |text: &str| {
         if color {
-            format!("\x1b[1m{text}\x1b[0m")
+            format!("{BOLD}{text}{RESET}")
         } else {
             text.to_string()
         }

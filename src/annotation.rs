@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use regex::bytes::Regex;
 
 use crate::extract::{describe_finding, Finding};
-use crate::term::{color_of, DIM, RESET};
+use crate::term::{DIM, RESET};
 
 /// Opens every annotation.
 pub const OPEN: &str = " ⟪ws";
@@ -114,9 +114,9 @@ pub fn render(findings: &[Finding], color: bool, added_newline: bool, out: &mut 
         let d = describe_finding(f);
         let (category, hint, reconnect) = (d.category, d.hint, d.reconnect);
         let head = format!("{} {}", f.code, d.name);
-        paint(out, color_of(category), &head);
+        paint(out, category.color(), &head);
         out.extend_from_slice(" · ".as_bytes());
-        paint(out, color_of(category), category.as_str());
+        paint(out, category.color(), category.as_str());
         out.extend_from_slice(" · ".as_bytes());
         out.extend_from_slice(hint.as_bytes());
         out.extend_from_slice(" · ".as_bytes());

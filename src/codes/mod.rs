@@ -10,7 +10,7 @@
 //! and the range entries with their symptoms, `libraries.toml` each library's
 //! display name, its place in `lookup` cards, its aliases and its log texts.
 //! Both are embedded in the binary and parsed on first use by the loader
-//! that checks users' code tables ([`crate::tables`]), with the same rules;
+//! that checks users' code tables ([`crate::codes::tables`]), with the same rules;
 //! the tests at the bottom check the table itself, so shipped data cannot
 //! fail at run time.
 //!
@@ -18,6 +18,8 @@
 //! installed once at startup with [`install`], and from then on [`describe`],
 //! [`aliases`] and [`known_codes`] see them, so annotate mode, the summary and
 //! `lookup` all agree without a registry being threaded through every call.
+
+pub mod tables;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -50,6 +52,19 @@ pub enum Category {
 }
 
 impl Category {
+    /// The ANSI colour the category is shown in on terminals.
+    pub fn color(self) -> &'static str {
+        match self {
+            Category::Normal => "\x1b[32m",
+            Category::Transient => "\x1b[36m",
+            Category::Error => "\x1b[1;31m",
+            Category::Protocol => "\x1b[35m",
+            Category::Policy => "\x1b[33m",
+            Category::Application => "\x1b[34m",
+            Category::Reserved | Category::Invalid => "\x1b[1;35m",
+        }
+    }
+
     /// Every category, in display order.
     pub const ALL: [Category; 8] = [
         Category::Normal,
@@ -416,7 +431,7 @@ impl Description {
 /// gets an answer, so a caller never has to handle "unknown".
 ///
 /// ```
-/// use wscode_annotate::registry::{describe, Category, CodeRange, Reconnect};
+/// use wscode_annotate::codes::{describe, Category, CodeRange, Reconnect};
 ///
 /// let d = describe(1006);
 /// assert_eq!(d.entry.name, "Abnormal Closure");
@@ -617,11 +632,11 @@ pub fn symptoms(code: u32) -> &'static [&'static str] {
 
 // The built-in code table, embedded: the IANA codes and the range entries,
 // and the libraries with their aliases and log texts.
-const IANA_TOML: &str = include_str!("codes/iana.toml");
-const LIBRARIES_TOML: &str = include_str!("codes/libraries.toml");
+const IANA_TOML: &str = include_str!("iana.toml");
+const LIBRARIES_TOML: &str = include_str!("libraries.toml");
 
 /// The registered codes, the range entries and the symptoms, read from
-/// `src/codes/iana.toml` with the code-table loader ([`crate::tables`]).
+/// `src/codes/iana.toml` with the code-table loader ([`crate::codes::tables`]).
 #[derive(Debug)]
 pub(crate) struct BuiltinCodes {
     /// The IANA-registered codes, in the file's order (by code).
@@ -648,11 +663,11 @@ pub(crate) struct BuiltinLibraries {
 // so shipped data never fails here. Their strings are leaked, as a code
 // table's are: they live until the process exits.
 static IANA: LazyLock<BuiltinCodes> = LazyLock::new(|| {
-    crate::tables::builtin_codes(IANA_TOML)
+    tables::builtin_codes(IANA_TOML)
         .unwrap_or_else(|e| panic!("the built-in table is valid (tested): {e}"))
 });
 static LIBRARIES: LazyLock<BuiltinLibraries> = LazyLock::new(|| {
-    crate::tables::builtin_libraries(LIBRARIES_TOML)
+    tables::builtin_libraries(LIBRARIES_TOML)
         .unwrap_or_else(|e| panic!("the built-in library list is valid (tested): {e}"))
 });
 
@@ -742,10 +757,9 @@ mod tests {
 
     #[test]
     fn the_embedded_table_parses() {
-        let codes = crate::tables::builtin_codes(IANA_TOML).unwrap_or_else(|e| panic!("{e}"));
+        let codes = tables::builtin_codes(IANA_TOML).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(codes.codes.len(), codes.symptoms.len());
-        let libraries =
-            crate::tables::builtin_libraries(LIBRARIES_TOML).unwrap_or_else(|e| panic!("{e}"));
+        let libraries = tables::builtin_libraries(LIBRARIES_TOML).unwrap_or_else(|e| panic!("{e}"));
         assert!(!libraries.aliases.is_empty() && !libraries.log_texts.is_empty());
         // And the copies the process uses.
         assert_eq!(builtin_codes().len(), codes.codes.len());

@@ -6,9 +6,9 @@
 use std::fmt;
 use std::ops::RangeInclusive;
 
+use crate::codes::Category;
 use crate::extract::describe_code;
 use crate::filter::{parse_code_range, Filter};
-use crate::registry::Category;
 
 /// What a rule counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
