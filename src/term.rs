@@ -169,3 +169,20 @@ pub fn wrap_items(items: &[String], width: Option<usize>) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_wraps_at_spaces() {
+        assert_eq!(wrap("aaa bbb ccc ddd", Some(16)), vec!["aaa bbb ccc ddd"]);
+        let lines = wrap(&"word ".repeat(20), Some(20));
+        assert!(lines.iter().all(|l| l.chars().count() <= 20));
+        assert_eq!(wrap("x", None), vec!["x"]);
+        let long = "a".repeat(40);
+        assert!(wrap(&long, Some(16))
+            .iter()
+            .all(|l| l.chars().count() <= 16));
+    }
+}

@@ -15,6 +15,7 @@ mod corpus;
 mod ecosystem;
 mod hostile;
 mod invariants;
+mod layout;
 mod lookup;
 mod snapshot;
 mod summary;

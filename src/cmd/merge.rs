@@ -8,7 +8,8 @@ use super::{message, output_failed, report_trips, say};
 use crate::config::Merge;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::summary::report::{self, Report, SCHEMA};
+use crate::summary::json::{Report, SCHEMA};
+use crate::summary::report;
 use crate::summary::{list_or_none, MadeWith, Summary};
 
 /// Merges to stdout, as the binary does.

@@ -8,7 +8,10 @@
 //! one-thread scan.
 
 pub mod gate;
+pub mod json;
+mod prometheus;
 pub mod report;
+mod text;
 pub mod timestamp;
 
 use std::collections::BTreeMap;

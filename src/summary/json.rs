@@ -1,0 +1,284 @@
+//! The summary as one JSON object (`--summary --format json`), and what
+//! `merge` reads back. Field names are stable; see the README's "Summary JSON".
+
+use serde::{Deserialize, Serialize};
+
+use super::report::*;
+use crate::codes::{describe, Category};
+use crate::summary::timestamp::format_utc;
+use crate::summary::{CodeKey, CodeStats, InputStats, Location, MadeWith, Summary, Timeline};
+
+/// Identifies the JSON summary schema; bumped only for incompatible changes.
+pub const SCHEMA: &str = "wscode-annotate/summary/1";
+
+/// The JSON form of a summary (`--summary --format json`), and what `merge`
+/// reads back. Field names are stable; see the README's "Summary JSON".
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    /// `wscode-annotate/summary/1`; changes only with an incompatible format.
+    pub schema: String,
+    /// Lines scanned.
+    pub lines: u64,
+    /// Bytes scanned (after decompression).
+    pub bytes: u64,
+    /// Lines that carry at least one reported code.
+    pub lines_with_codes: u64,
+    /// Close codes found (a line with two codes counts two).
+    pub events: u64,
+    /// The earliest dated close event, RFC 3339 UTC.
+    pub first_time: Option<String>,
+    /// The latest dated close event, RFC 3339 UTC.
+    pub last_time: Option<String>,
+    /// Per-input counts, in command-line order.
+    pub inputs: Vec<InputReport>,
+    /// Events per category, in category order.
+    pub categories: Vec<CategoryReport>,
+    /// Per-code statistics, most frequent first.
+    pub codes: Vec<CodeReport>,
+    /// Close events over time.
+    pub timeline: TimelineReport,
+    /// The version, code tables, patterns and filters the counts were made
+    /// with; absent in summaries from before this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_with: Option<MadeWith>,
+}
+
+/// One input's totals, so a merged summary still says where events came from.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct InputReport {
+    /// The path as given, or `-`.
+    pub source: String,
+    /// Lines scanned.
+    pub lines: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Lines with a reported code.
+    pub lines_with_codes: u64,
+    /// Codes found.
+    pub events: u64,
+}
+
+/// Events in one category.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CategoryReport {
+    /// The category's name (`error`, `transient`, …).
+    pub category: String,
+    /// Codes found in it.
+    pub events: u64,
+    /// Its share of all events, 0-1.
+    pub share: f64,
+    /// Lines with at least one code in it (what a `--fail-on` category
+    /// rule counts); absent in summaries from before this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<u64>,
+}
+
+/// A line in an input, so a reader can jump to it (`PATH:LINE`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct LineRef {
+    /// The input's path as given, or `-`.
+    pub source: String,
+    /// Index into `inputs`.
+    pub input: u32,
+    /// 1-based line number within that input.
+    pub line: u64,
+}
+
+/// How often one close reason was given.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReasonCount {
+    /// The reason as the log printed it.
+    pub reason: String,
+    /// Occurrences.
+    pub count: u64,
+}
+
+/// Everything known about one code across the inputs.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CodeReport {
+    /// The close code (invalid numbers are kept).
+    pub code: u32,
+    /// Its registered name, or its range's name.
+    pub name: String,
+    /// Its category.
+    pub category: String,
+    /// The lines reported this code as refused on the wire.
+    pub rejected: bool,
+    /// Occurrences.
+    pub count: u64,
+    /// Share of all events, 0-1.
+    pub share: f64,
+    /// Where it first appeared.
+    pub first_line: LineRef,
+    /// Where it last appeared.
+    pub last_line: LineRef,
+    /// The earliest dated occurrence, RFC 3339 UTC.
+    pub first_time: Option<String>,
+    /// The latest dated occurrence, RFC 3339 UTC.
+    pub last_time: Option<String>,
+    /// Most frequent first.
+    pub reasons: Vec<ReasonCount>,
+    /// Occurrences whose reason was beyond the cap of distinct reasons kept.
+    pub other_reasons: u64,
+}
+
+/// Close events per time bucket, so a burst stands out.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TimelineReport {
+    /// Width of each bucket.
+    pub bucket_seconds: i64,
+    /// Buckets that hold events, oldest first.
+    pub buckets: Vec<BucketReport>,
+}
+
+/// One bucket of the timeline.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BucketReport {
+    /// Its start, RFC 3339 UTC.
+    pub start: String,
+    /// Its start, Unix seconds.
+    pub start_unix: i64,
+    /// Close events in it.
+    pub events: u64,
+}
+impl Report {
+    /// The report of a summary.
+    pub fn from_summary(summary: &Summary) -> Report {
+        let events = summary.events();
+        let line_ref = |at: Location| LineRef {
+            source: summary.input_name(at.input).to_string(),
+            input: at.input,
+            line: at.line,
+        };
+        let span = summary.time_span();
+        Report {
+            made_with: summary.made_with.clone(),
+            schema: SCHEMA.to_string(),
+            lines: summary.lines(),
+            bytes: summary.bytes(),
+            lines_with_codes: summary.lines_with_codes(),
+            events,
+            first_time: span.map(|s| format_utc(s.0)),
+            last_time: span.map(|s| format_utc(s.1)),
+            inputs: summary
+                .inputs
+                .values()
+                .map(|i| InputReport {
+                    source: i.name.clone(),
+                    lines: i.lines,
+                    bytes: i.bytes,
+                    lines_with_codes: i.lines_with_codes,
+                    events: i.events,
+                })
+                .collect(),
+            categories: categories(summary)
+                .into_iter()
+                .map(|(c, n)| CategoryReport {
+                    category: c.as_str().to_string(),
+                    events: n,
+                    share: share(n, events),
+                    lines: (!summary.category_lines_missing)
+                        .then(|| summary.category_lines.get(&c).copied().unwrap_or(0)),
+                })
+                .collect(),
+            codes: codes_by_count(summary)
+                .into_iter()
+                .map(|(key, s)| CodeReport {
+                    code: key.code,
+                    name: describe(key.code).entry.name.to_string(),
+                    category: category_of_key(key).as_str().to_string(),
+                    rejected: key.rejected,
+                    count: s.count,
+                    share: share(s.count, events),
+                    first_line: line_ref(s.first),
+                    last_line: line_ref(s.last),
+                    first_time: s.first_time.map(format_utc),
+                    last_time: s.last_time.map(format_utc),
+                    reasons: s
+                        .top_reasons()
+                        .into_iter()
+                        .map(|(r, n)| ReasonCount {
+                            reason: r.to_string(),
+                            count: n,
+                        })
+                        .collect(),
+                    other_reasons: s.other_reasons,
+                })
+                .collect(),
+            timeline: TimelineReport {
+                bucket_seconds: summary.timeline.width,
+                buckets: summary
+                    .timeline
+                    .buckets
+                    .iter()
+                    .map(|(&t, &n)| BucketReport {
+                        start: format_utc(t),
+                        start_unix: t,
+                        events: n,
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// Rebuilds the summary a report was made from (for `merge`).
+    pub fn into_summary(self) -> Summary {
+        let mut summary = Summary::default();
+        summary.made_with.clone_from(&self.made_with);
+        for (i, input) in self.inputs.into_iter().enumerate() {
+            summary.inputs.insert(
+                i as u32,
+                InputStats {
+                    name: input.source,
+                    lines: input.lines,
+                    bytes: input.bytes,
+                    lines_with_codes: input.lines_with_codes,
+                    events: input.events,
+                },
+            );
+        }
+        for c in &self.categories {
+            match (c.lines, c.category.parse::<Category>()) {
+                (Some(n), Ok(category)) => {
+                    summary.category_lines.insert(category, n);
+                }
+                _ => summary.category_lines_missing = true,
+            }
+        }
+        let parse_time = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| crate::summary::timestamp::parse_line_time(t.as_bytes()))
+        };
+        for c in self.codes {
+            let at = |r: &LineRef| Location {
+                input: r.input,
+                line: r.line,
+            };
+            summary.codes.insert(
+                CodeKey {
+                    code: c.code,
+                    rejected: c.rejected,
+                },
+                CodeStats {
+                    count: c.count,
+                    first: at(&c.first_line),
+                    last: at(&c.last_line),
+                    first_time: parse_time(&c.first_time),
+                    last_time: parse_time(&c.last_time),
+                    reasons: c.reasons.into_iter().map(|r| (r.reason, r.count)).collect(),
+                    other_reasons: c.other_reasons,
+                },
+            );
+        }
+        summary.timeline = Timeline {
+            width: self.timeline.bucket_seconds.max(1),
+            buckets: self
+                .timeline
+                .buckets
+                .into_iter()
+                .map(|b| (b.start_unix, b.events))
+                .collect(),
+        };
+        summary
+    }
+}
