@@ -19,19 +19,15 @@
 //! says: whether a code is sent, who defined it, the range entries, the
 //! libraries), so it obeys the rules a user's table does.
 
-use std::cell::RefCell;
 use std::ffi::OsStr;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::de::{self, DeserializeOwned, Deserializer};
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
-use crate::codes::{
-    self, Alias, BuiltinCodes, BuiltinLibraries, Category, CodeDef, CodeRange, Entry, Library,
-    LogText, Reconnect, TableCode, TableInfo,
-};
+use super::raw::*;
+use crate::codes::{self, Category, Entry, Reconnect, TableCode, TableInfo};
 
 /// A table shipped with the tool, selectable by name.
 #[derive(Clone, Copy, Debug)]
@@ -142,7 +138,7 @@ impl TableSpec {
     }
 }
 
-fn is_table_name(s: &str) -> bool {
+pub(super) fn is_table_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 40
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -191,7 +187,7 @@ pub enum TableError {
     },
 }
 
-fn describe_io(err: &io::Error) -> String {
+pub(super) fn describe_io(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::NotFound => "No such file or directory".into(),
         io::ErrorKind::PermissionDenied => "Permission denied".into(),
@@ -271,7 +267,7 @@ pub const MAX_TABLE_BYTES: u64 = 16 << 20;
 
 /// Reads a table file of at most [`MAX_TABLE_BYTES`] as UTF-8 text. Pipes
 /// (`--codes <(...)`) work; a bigger input is refused without reading on.
-fn read_limited(path: &Path) -> Result<String, TableError> {
+pub(super) fn read_limited(path: &Path) -> Result<String, TableError> {
     use std::io::Read;
     let read_error = |source| TableError::Read {
         path: path.to_path_buf(),
@@ -360,7 +356,7 @@ pub fn parse(
 /// Deserializes a table file of any shape (a user's table, the built-in
 /// table's files), each field validating itself; an error names the file,
 /// line and column of the offending value.
-fn deserialize<T: DeserializeOwned>(
+pub(super) fn deserialize<T: DeserializeOwned>(
     text: &str,
     format: TableFormat,
     file: &str,
@@ -399,7 +395,7 @@ fn deserialize<T: DeserializeOwned>(
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -410,7 +406,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// serde_json counts columns in bytes; errors name them in characters, as
 /// for TOML (found by the `tables` fuzz target: a line with a multi-byte
 /// character before the error gave a column past the line's end).
-fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+pub(super) fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
     let Some(l) = text.split('\n').nth(line - 1) else {
         return byte_column.max(1);
     };
@@ -425,7 +421,7 @@ fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
 /// messages quote the offending value (`unknown category 'tr\nsient'`), so
 /// its control and bidirectional characters are escaped (found by the
 /// `tables` fuzz target: a newline in a value split the message in two).
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.trim().chars() {
         if unsafe_in_text(c) && c != '⟪' && c != '⟫' {
@@ -508,407 +504,17 @@ pub fn install(tables: Vec<Table>) -> bool {
     codes::install(codes, infos)
 }
 
-fn leak(s: String) -> &'static str {
+pub(super) fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-fn leak_all(v: Vec<String>) -> &'static [&'static str] {
+pub(super) fn leak_all(v: Vec<String>) -> &'static [&'static str] {
     Box::leak(
         v.into_iter()
             .map(leak)
             .collect::<Vec<_>>()
             .into_boxed_slice(),
     )
-}
-
-// ---------------------------------------------------------------------------
-// The file format. Each field type validates itself while it is deserialized,
-// so an error carries the position of the offending value.
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTable {
-    name: TableName,
-    source: Text<300>,
-    #[serde(default)]
-    codes: Vec<RawEntry>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEntry {
-    code: CodeNumber,
-    name: Text<60>,
-    category: CategoryField,
-    meaning: Text<1000>,
-    recovery: Text<1000>,
-    reconnect: ReconnectField,
-    #[serde(default)]
-    hint: Option<Text<72>>,
-    #[serde(default)]
-    aliases: Vec<AliasName>,
-    #[serde(default)]
-    symptoms: Vec<Text<80>>,
-}
-
-thread_local! {
-    /// Codes seen so far in the table being parsed, to reject a duplicate at
-    /// its own position. [`parse`] clears it before and after.
-    static SEEN_CODES: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A code 1000-4999, not seen before in this table.
-struct CodeNumber(u16);
-
-impl<'de> Deserialize<'de> for CodeNumber {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let code = AnyCode::deserialize(d)?.0;
-        let duplicate = SEEN_CODES.with(|s| {
-            let mut seen = s.borrow_mut();
-            let dup = seen.contains(&code);
-            seen.push(code);
-            dup
-        });
-        if duplicate {
-            return Err(de::Error::custom(format!(
-                "duplicate code {code}: a table defines each code once"
-            )));
-        }
-        Ok(CodeNumber(code))
-    }
-}
-
-/// A code 1000-4999 that may repeat (a built-in alias's or text's).
-struct AnyCode(u16);
-
-impl<'de> Deserialize<'de> for AnyCode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = i64::deserialize(d)?;
-        match n {
-            1000..=4999 => Ok(AnyCode(n as u16)),
-            ..=999 => Err(de::Error::custom(format!(
-                "code {n} is not a close code: 0-999 are not used (RFC 6455 §7.4.2); a table defines codes 1000-4999"
-            ))),
-            5000..=65535 => Err(de::Error::custom(format!(
-                "code {n} is not a close code: close codes stop at 4999 and every library rejects 5000 and above; a table defines codes 1000-4999"
-            ))),
-            _ => Err(de::Error::custom(format!(
-                "code {n} is not a close code: a close code is a 16-bit number, and a table defines codes 1000-4999"
-            ))),
-        }
-    }
-}
-
-/// One line of text, at most `MAX` characters, with runs of white space
-/// (line breaks of multi-line TOML strings included) folded into one space.
-struct Text<const MAX: usize>(String);
-
-impl<'de, const MAX: usize> Deserialize<'de> for Text<MAX> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if text.is_empty() {
-            return Err(de::Error::custom("empty text: write something here"));
-        }
-        if let Some(c) = text.chars().find(|&c| unsafe_in_text(c)) {
-            return Err(de::Error::custom(format!(
-                "text has the character {c:?}, which would break annotations and terminals"
-            )));
-        }
-        let n = text.chars().count();
-        if n > MAX {
-            return Err(de::Error::custom(format!(
-                "text too long: {n} characters, at most {MAX} here"
-            )));
-        }
-        Ok(Text(text))
-    }
-}
-
-/// Characters a table's text may not hold: those that act on a terminal
-/// ([`crate::term::unsafe_on_terminal`]) and the annotation's brackets.
-fn unsafe_in_text(c: char) -> bool {
-    crate::term::unsafe_on_terminal(c) || matches!(c, '⟪' | '⟫')
-}
-
-/// A table's name: lower-case letters, digits and `-`, for `--codes NAME`.
-struct TableName(String);
-
-impl<'de> Deserialize<'de> for TableName {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        if !is_table_name(&name) {
-            return Err(de::Error::custom(format!(
-                "table name '{name}': use lower-case letters, digits and '-', at most 40, e.g. \"my-service\""
-            )));
-        }
-        Ok(TableName(name))
-    }
-}
-
-/// A symbolic name the service prints, e.g. `SubprotocolNotAcceptable`:
-/// the extractor matches it as a whole word, so it is an identifier.
-struct AliasName(String);
-
-impl<'de> Deserialize<'de> for AliasName {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        let ok = (2..=64).contains(&name.len())
-            && name.starts_with(|c: char| c.is_ascii_alphabetic())
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if !ok {
-            return Err(de::Error::custom(format!(
-                "alias '{name}': an alias is a symbolic name as it appears in logs, 2-64 ASCII letters, digits or '_', starting with a letter (e.g. AUTH_EXPIRED); use --pattern for free text"
-            )));
-        }
-        Ok(AliasName(name))
-    }
-}
-
-/// A field parsed with `FromStr`, whose error lists the accepted values.
-struct Parsed<T>(T);
-
-impl<'de, T> Deserialize<'de> for Parsed<T>
-where
-    T: std::str::FromStr<Err = String>,
-{
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse::<T>().map(Parsed).map_err(de::Error::custom)
-    }
-}
-
-struct CategoryField(Category);
-
-impl<'de> Deserialize<'de> for CategoryField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Parsed::<Category>::deserialize(d).map(|p| CategoryField(p.0))
-    }
-}
-
-struct ReconnectField(Reconnect);
-
-impl<'de> Deserialize<'de> for ReconnectField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Parsed::<Reconnect>::deserialize(d).map(|p| ReconnectField(p.0))
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The built-in table (`src/codes/*.toml`), read with the field types above:
-// the same text, code, category, reconnect and alias rules as a user's
-// table, plus what only the built-in table says (whether a code is sent,
-// who defined it, the entries of the ranges, the libraries). Parsed once per
-// process, by the registry; the registry's tests check the table itself.
-
-/// Reads `src/codes/iana.toml`: the registered codes with their symptoms,
-/// then the entry of each range. Codes keep the file's order.
-pub(crate) fn builtin_codes(text: &str) -> Result<BuiltinCodes, TableError> {
-    const FILE: &str = "src/codes/iana.toml";
-    let raw: RawIana = deserialize(text, TableFormat::Toml, FILE)?;
-    let invalid = |message: String| TableError::Invalid {
-        file: FILE.to_string(),
-        line: 1,
-        column: 1,
-        message,
-    };
-    let mut codes = Vec::with_capacity(raw.codes.len());
-    let mut symptoms = Vec::with_capacity(raw.codes.len());
-    for mut e in raw.codes {
-        let (Some(code), None) = (&e.code, &e.range) else {
-            return Err(invalid(format!(
-                "codes: '{}' needs a `code` and no `range`",
-                e.name.0
-            )));
-        };
-        let code = code.0;
-        symptoms.push((
-            code,
-            leak_all(
-                std::mem::take(&mut e.symptoms)
-                    .into_iter()
-                    .map(|s| s.0)
-                    .collect(),
-            ),
-        ));
-        codes.push(CodeDef {
-            code,
-            entry: e.into_entry(),
-        });
-    }
-    let mut ranges: [Option<Entry>; 4] = Default::default();
-    for e in raw.ranges {
-        let (None, Some(range), true) = (&e.code, &e.range, e.symptoms.is_empty()) else {
-            return Err(invalid(format!(
-                "ranges: '{}' needs a `range` and no `code` or `symptoms`",
-                e.name.0
-            )));
-        };
-        let range = range.0;
-        let slot = CodeRange::ALL.iter().position(|&r| r == range).unwrap_or(0);
-        if ranges[slot].is_some() {
-            return Err(invalid(format!(
-                "ranges: a second entry for {}",
-                range.as_str()
-            )));
-        }
-        ranges[slot] = Some(e.into_entry());
-    }
-    let [Some(protocol), Some(registered), Some(private), Some(invalid_range)] = ranges else {
-        return Err(invalid(format!(
-            "ranges: one entry each for {} is needed",
-            CodeRange::ALL.map(CodeRange::as_str).join(", ")
-        )));
-    };
-    Ok(BuiltinCodes {
-        codes,
-        ranges: [protocol, registered, private, invalid_range],
-        symptoms,
-    })
-}
-
-/// Reads `src/codes/libraries.toml`: the libraries, their aliases in the
-/// file's order, and their log texts ordered by code (libraries in the
-/// file's order for each code).
-pub(crate) fn builtin_libraries(text: &str) -> Result<BuiltinLibraries, TableError> {
-    const FILE: &str = "src/codes/libraries.toml";
-    let raw: RawLibraries = deserialize(text, TableFormat::Toml, FILE)?;
-    let mut libraries: Vec<Library> = Vec::with_capacity(raw.libraries.len());
-    let mut aliases = Vec::new();
-    let mut log_texts = Vec::new();
-    for lib in raw.libraries {
-        if let Some(other) = libraries
-            .iter()
-            .find(|l| l.id == lib.id.0 || l.order == lib.order)
-        {
-            return Err(TableError::Invalid {
-                file: FILE.to_string(),
-                line: 1,
-                column: 1,
-                message: format!(
-                    "libraries: '{}' repeats the id or order of '{}'",
-                    lib.id.0, other.id
-                ),
-            });
-        }
-        let id = leak(lib.id.0);
-        libraries.push(Library {
-            id,
-            name: leak(lib.name.0),
-            order: lib.order,
-        });
-        aliases.extend(lib.aliases.into_iter().map(|a| Alias {
-            code: a.code.0,
-            library: id,
-            name: leak(a.name.0),
-        }));
-        log_texts.extend(lib.texts.into_iter().map(|t| LogText {
-            code: t.code.0,
-            library: id,
-            text: leak(t.text.0),
-        }));
-    }
-    // Stable: for each code, the libraries stay in the file's order.
-    log_texts.sort_by_key(|t| t.code);
-    Ok(BuiltinLibraries {
-        libraries,
-        aliases,
-        log_texts,
-    })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawIana {
-    codes: Vec<RawBuiltinEntry>,
-    ranges: Vec<RawBuiltinEntry>,
-}
-
-/// A built-in code (with `code`) or range entry (with `range`): a user's
-/// entry's fields, with the hint required and what a table cannot say.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBuiltinEntry {
-    #[serde(default)]
-    code: Option<CodeNumber>,
-    #[serde(default)]
-    range: Option<RangeField>,
-    name: Text<60>,
-    category: CategoryField,
-    meaning: Text<1000>,
-    recovery: Text<1000>,
-    reconnect: ReconnectField,
-    hint: Text<72>,
-    on_wire: bool,
-    defined_by: Text<300>,
-    #[serde(default)]
-    symptoms: Vec<Text<80>>,
-}
-
-impl RawBuiltinEntry {
-    fn into_entry(self) -> Entry {
-        Entry {
-            name: leak(self.name.0),
-            category: self.category.0,
-            meaning: leak(self.meaning.0),
-            recovery: leak(self.recovery.0),
-            hint: leak(self.hint.0),
-            reconnect: self.reconnect.0,
-            on_wire: self.on_wire,
-            defined_by: leak(self.defined_by.0),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLibraries {
-    libraries: Vec<RawLibrary>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLibrary {
-    id: TableName,
-    name: Text<60>,
-    order: u16,
-    #[serde(default)]
-    aliases: Vec<RawAlias>,
-    #[serde(default)]
-    texts: Vec<RawLogText>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAlias {
-    code: AnyCode,
-    name: AliasName,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLogText {
-    code: AnyCode,
-    text: Text<200>,
-}
-
-/// One of [`CodeRange::ALL`], by its token.
-struct RangeField(CodeRange);
-
-impl<'de> Deserialize<'de> for RangeField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        CodeRange::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .map(RangeField)
-            .ok_or_else(|| {
-                de::Error::custom(format!(
-                    "unknown range '{s}' (expected one of: {})",
-                    CodeRange::ALL.map(CodeRange::as_str).join(", ")
-                ))
-            })
-    }
 }
 
 #[cfg(test)]
@@ -1053,23 +659,25 @@ aliases = ["AUTH_EXPIRED"]
             |text: &str, at: &str| text[..text.find(at).unwrap()].matches('\n').count() + 1;
         let iana = include_str!("iana.toml");
         let broken = iana.replacen("category = \"normal\"", "category = \"fatal\"", 1);
-        let (line, _, message) = position(builtin_codes(&broken).unwrap_err());
+        let (line, _, message) = position(crate::codes::builtin::parse_iana(&broken).unwrap_err());
         assert_eq!(line, line_of(iana, "category = \"normal\""));
         assert!(message.contains("unknown category 'fatal'"), "{message}");
         let broken = iana.replacen("code = 1001", "code = 1000", 1);
-        let (_, _, message) = position(builtin_codes(&broken).unwrap_err());
+        let (_, _, message) = position(crate::codes::builtin::parse_iana(&broken).unwrap_err());
         assert!(message.contains("duplicate code 1000"), "{message}");
         let broken = iana.replacen("range = \"private\"", "range = \"protocol\"", 1);
-        let (_, _, message) = position(builtin_codes(&broken).unwrap_err());
+        let (_, _, message) = position(crate::codes::builtin::parse_iana(&broken).unwrap_err());
         assert!(message.contains("a second entry for protocol"), "{message}");
 
         let libraries = include_str!("libraries.toml");
         let broken = libraries.replacen("\"CloseGoingAway\"", "\"Close Going Away\"", 1);
-        let (line, _, message) = position(builtin_libraries(&broken).unwrap_err());
+        let (line, _, message) =
+            position(crate::codes::builtin::parse_libraries(&broken).unwrap_err());
         assert_eq!(line, line_of(libraries, "\"CloseGoingAway\""));
         assert!(message.contains("alias 'Close Going Away'"), "{message}");
         let broken = libraries.replacen("id = \"coder\"", "id = \"gorilla\"", 1);
-        let (_, _, message) = position(builtin_libraries(&broken).unwrap_err());
+        let (_, _, message) =
+            position(crate::codes::builtin::parse_libraries(&broken).unwrap_err());
         assert!(message.contains("repeats the id or order"), "{message}");
     }
 
