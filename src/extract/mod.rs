@@ -34,6 +34,7 @@ mod reason;
 mod record;
 mod rules;
 pub mod screen;
+mod words;
 
 pub use finding::{category_of, describe_code, describe_finding, Basis, Finding};
 pub(crate) use names::screen_names;
