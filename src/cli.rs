@@ -343,7 +343,7 @@ pub fn parse_max_line(s: &str) -> Result<usize, String> {
 
 impl Args {
     /// Parses the process's command line, reading it with the subcommand
-    /// first when that is what the user meant (see [`subcommand_first`]).
+    /// first when that is what the user meant (see `subcommand_first`).
     pub fn parse_subcommand_first() -> Result<Args, clap::Error> {
         Args::try_parse().map(subcommand_first)
     }

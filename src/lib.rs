@@ -1,23 +1,21 @@
 //! wscode-annotate: finds WebSocket close codes in logs and explains them.
 //!
-//! The pieces, in the order data flows through them:
-//! [`input`] reads sources in batches of lines, [`extract`] finds close codes
-//! (a prefilter first, then [`extract::screen`], then the formats of real
-//! libraries and the evidence around every other number), [`registry`]
-//! explains each code, [`filter`] keeps what the user asked for, [`scan`]
-//! drives it all over a batch and pushes into a [`scan::Sink`], and
-//! [`printer`] writes annotated text or JSON Lines through [`output`], whose
-//! thread writes passthrough bytes straight from the input batches.
+//! The pieces, in the order data flows through them: [`input`] reads
+//! sources (decompressed, directories walked) in batches of lines;
+//! [`pipeline`] scans a source's batches on this thread or on workers;
+//! [`scan`] drives [`extract`] over a batch (a prefilter first, then
+//! [`extract::screen`], then the formats of real libraries and the evidence
+//! around every other number) and pushes what it finds, kept or not by
+//! [`filter`], into a [`scan::Sink`]: [`print`](mod@print) for annotate mode (text as
+//! [`annotation`] shapes it, JSON Lines or GitHub commands, written by
+//! [`print::writer`]) or [`summary`] for `--summary` (its writers and the
+//! `--fail-on` gate). [`codes`] explains every code, with the code tables
+//! users load (`--codes`).
 //!
-//! [`tables`] loads code tables (a service's own codes, `--codes`) into the
-//! registry once at startup, and [`lookup`] is the close-code reference at
-//! the terminal (`wscode-annotate lookup 1006`).
-//!
-//! Around them: [`decompress`] reads gzip, zstd, bzip2 and xz inputs as
-//! streams, [`walk`] turns a directory (`-r`) into its files with rotated
-//! sets oldest first, and [`config`] reads the user's configuration file;
-//! [`cli`] turns flags, environment and that file into one [`cli::Config`],
-//! and [`run()`] runs it.
+//! On top: [`cli`] is clap's view of the flags, [`config`] resolves them with
+//! the environment and [`config_file`] into one [`config::Config`], and
+//! [`cmd`] runs its command, one file each. [`term`], [`error`] and [`exit`]
+//! serve them all.
 //!
 //! To embed the extractor in another tool, [`extract::Extractor`] and
 //! [`codes::describe`] are all it takes:
@@ -39,6 +37,7 @@
 pub mod annotation;
 pub mod cli;
 pub mod cmd;
+pub mod codes;
 pub mod config;
 pub mod config_file;
 pub mod error;
@@ -48,8 +47,6 @@ pub mod filter;
 pub mod help;
 pub mod input;
 pub mod interrupt;
-
-pub mod codes;
 pub mod pipeline;
 pub mod print;
 pub mod scan;

@@ -7,7 +7,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 pub const DEFAULT_BUFFER: usize = 256 * 1024;
 
 /// Below this size a regular file is scanned on one thread
-/// ([`Source::small_file_buffer`]).
+/// ([`super::Source::small_file_buffer`]).
 pub const SMALL_FILE: u64 = 1024 * 1024;
 /// Default longest line kept whole; longer lines are handed out in pieces.
 pub const DEFAULT_MAX_LINE: usize = 4 * 1024 * 1024;

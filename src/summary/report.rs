@@ -1,8 +1,8 @@
 //! The summary as people and machines read it: [`SummaryFormat`] picks the
 //! writer, one file each: a terminal report with a timeline
-//! ([`super::text`]), one JSON object that `merge` reads back
+//! (`text.rs`), one JSON object that `merge` reads back
 //! ([`super::json`]), or the Prometheus text exposition format
-//! ([`super::prometheus`]). What they share (shares, categories, codes by
+//! (`prometheus.rs`). What they share (shares, categories, codes by
 //! count) is here.
 
 use std::collections::BTreeMap;
