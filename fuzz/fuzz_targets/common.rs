@@ -8,8 +8,8 @@ use std::io::{self, Read};
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
 use wscode_annotate::input::BatchReader;
-use wscode_annotate::print::{LineFormat, Printer};
 use wscode_annotate::pipeline::scan_batches;
+use wscode_annotate::print::{LineFormat, Printer};
 
 /// A reader returning at most `step` bytes a call, like a pipe.
 pub struct Trickle<'a> {

@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use wscode_annotate::codes::Category;
 use wscode_annotate::extract::category_of;
 use wscode_annotate::extract::Extractor;
-use wscode_annotate::codes::Category;
 
 fn extractors() -> &'static [Extractor] {
     static E: OnceLock<Vec<Extractor>> = OnceLock::new();
