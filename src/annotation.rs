@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use crate::extract::{describe_finding, Finding};
+use crate::extract::Finding;
 use crate::term::{DIM, RESET};
 
 /// Opens every annotation.
@@ -111,7 +111,7 @@ pub fn render(findings: &[Finding], color: bool, added_newline: bool, out: &mut 
     paint(out, DIM, OPEN);
     for (i, f) in findings.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b" " } else { b" | " });
-        let d = describe_finding(f);
+        let d = f.view();
         let (category, hint, reconnect) = (d.category, d.hint, d.reconnect);
         let head = format!("{} {}", f.code, d.name);
         paint(out, category.color(), &head);
@@ -134,13 +134,7 @@ mod tests {
     use super::*;
 
     fn finding(code: u32) -> Finding {
-        Finding {
-            code,
-            span: 0..4,
-            reason: None,
-            rejected: false,
-            basis: crate::extract::Basis::Pattern,
-        }
+        Finding::new(code, 0..4, None, false, crate::extract::Basis::Pattern)
     }
 
     #[test]

@@ -3,7 +3,6 @@
 use std::ops::RangeInclusive;
 
 use crate::codes::Category;
-use crate::extract::category_of;
 use crate::extract::Finding;
 
 /// A restriction on reported findings; the default reports everything.
@@ -18,7 +17,7 @@ pub struct Filter {
 impl Filter {
     /// Whether a finding is reported.
     pub fn allows(&self, finding: &Finding) -> bool {
-        self.allows_code(finding.code, category_of(finding))
+        self.allows_code(finding.code, finding.category())
     }
 
     /// Whether a code reported under `category` is reported.

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::sync::{Arc, LazyLock, Mutex};
 use wscode_annotate::annotation::strip;
 use wscode_annotate::codes::Category;
-use wscode_annotate::extract::category_of;
 use wscode_annotate::extract::Extractor;
 use wscode_annotate::filter::Filter;
 use wscode_annotate::input::BatchReader;
@@ -302,7 +301,7 @@ proptest! {
         for f in &found {
             prop_assert!(f.code <= 99_999);
             if !(1000..=4999).contains(&f.code) {
-                prop_assert_eq!(category_of(f), Category::Invalid);
+                prop_assert_eq!(f.category(), Category::Invalid);
             }
             prop_assert!(f.span.end <= input.len());
             if let Some(r) = &f.reason {

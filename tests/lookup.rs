@@ -436,3 +436,46 @@ fn the_readme_sample_card_is_real() {
     assert_eq!(out.code, 0);
     assert_eq!(shown, out.text());
 }
+
+/// Lookup's code object and annotate mode's JSON record describe a code
+/// under the same field names with the same values, for a protocol code, a
+/// registered one, a private one, an invalid one and one from a code table.
+#[test]
+fn lookup_objects_and_annotate_records_share_their_fields() {
+    let shared = [
+        "code",
+        "name",
+        "category",
+        "range",
+        "meaning",
+        "recovery",
+        "hint",
+        "reconnect",
+        "on_wire",
+    ];
+    for (tables, code) in [
+        (None, "1006"),
+        (None, "3003"),
+        (None, "4321"),
+        (None, "999"),
+        (Some("graphql-ws"), "4401"),
+    ] {
+        let mut annotate = vec!["--format", "json"];
+        let mut look = vec!["lookup", "--format", "json"];
+        if let Some(t) = tables {
+            annotate.extend(["--codes", t]);
+            look.extend(["--codes", t]);
+        }
+        look.push(code);
+        let line = format!("websocket: close {code} (closed)\n");
+        let records = run(&annotate, line.as_bytes()).json();
+        assert_eq!(records.len(), 1, "{line}: {records:?}");
+        let out = run(&look, b"");
+        let objects: Value = serde_json::from_slice(&out.stdout).expect("lookup JSON");
+        let object = &objects[0];
+        for key in shared {
+            assert!(!object[key].is_null(), "{code}: lookup has no {key}");
+            assert_eq!(records[0][key], object[key], "{code}: {key} differs");
+        }
+    }
+}

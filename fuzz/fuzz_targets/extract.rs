@@ -9,7 +9,6 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use wscode_annotate::codes::Category;
-use wscode_annotate::extract::category_of;
 use wscode_annotate::extract::Extractor;
 
 fn extractors() -> &'static [Extractor] {
@@ -31,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(codes.insert(f.code), "one finding per code: {found:?}");
             assert!(f.code <= 99_999, "{f:?}");
             if !(1000..=4999).contains(&f.code) {
-                assert_eq!(category_of(f), Category::Invalid, "{f:?}");
+                assert_eq!(f.category(), Category::Invalid, "{f:?}");
             }
             assert!(
                 f.span.start <= f.span.end && f.span.end <= data.len(),

@@ -434,6 +434,88 @@ impl Description {
     }
 }
 
+/// What a code means and what to do about it, as every output names it:
+/// annotate mode's JSON record, lookup's code object, the annotation, the
+/// GitHub command and the summary. Resolved once per finding
+/// ([`crate::extract::Finding::view`]); the two JSON shapes embed it
+/// flattened, so they share its field names by construction.
+///
+/// `on_wire` is not serialized here: each shape writes it where its
+/// documented field order puts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct CodeView {
+    /// The registered name, or the range's name.
+    pub name: &'static str,
+    /// One of the categories.
+    pub category: Category,
+    /// `protocol`, `registered`, `private` or `invalid`.
+    pub range: CodeRange,
+    /// What happened.
+    pub meaning: &'static str,
+    /// What to do.
+    pub recovery: &'static str,
+    /// The first thing to check, in a few words.
+    pub hint: &'static str,
+    /// One of the reconnect policies.
+    pub reconnect: Reconnect,
+    /// Whether the code can be sent in a Close frame.
+    #[serde(skip)]
+    pub on_wire: bool,
+}
+
+/// What every output says of a code the line says was rejected on the wire
+/// (`invalid status code 1005`): the sender broke the protocol, whatever the
+/// code's registered meaning.
+const REJECTED_MEANING: &str = "The line says a Close frame arrived with a code that must not be sent on the wire (reserved, local-only such as 1005/1006/1015, or out of range), so the receiver failed the connection, usually with 1002. The sender, or a proxy between, is buggy; the code's registered meaning does not apply.";
+const REJECTED_RECOVERY: &str = "Fix the sender so it sends a valid code (1000 for a normal close, 4000-4999 for its own), or none at all; check proxies that rewrite Close frames. Reconnecting gets the same result until then.";
+const REJECTED_HINT: &str = "not allowed on the wire; the sender is buggy";
+
+impl CodeView {
+    /// How `code` is described in every output: its entry (a code table's,
+    /// the built-in one or its range's), or for a code the line says was
+    /// rejected on the wire, the rejection's.
+    ///
+    /// ```
+    /// use wscode_annotate::codes::{Category, CodeView};
+    ///
+    /// assert_eq!(CodeView::of(1006, false).name, "Abnormal Closure");
+    /// assert_eq!(CodeView::of(1006, false).category, Category::Error);
+    /// // Rejected on the wire: the same name, described as the rejection.
+    /// assert_eq!(CodeView::of(1005, true).category, Category::Invalid);
+    /// ```
+    pub fn of(code: u32, rejected: bool) -> CodeView {
+        let view = CodeView::described(&describe(code));
+        if rejected {
+            CodeView {
+                category: Category::Invalid,
+                meaning: REJECTED_MEANING,
+                recovery: REJECTED_RECOVERY,
+                hint: REJECTED_HINT,
+                reconnect: Reconnect::AfterFix,
+                on_wire: false,
+                ..view
+            }
+        } else {
+            view
+        }
+    }
+
+    /// The view of a description: its entry, in its range.
+    pub fn described(d: &Description) -> CodeView {
+        let e = d.entry;
+        CodeView {
+            name: e.name,
+            category: e.category,
+            range: d.range,
+            meaning: e.meaning,
+            recovery: e.recovery,
+            hint: e.hint,
+            reconnect: e.reconnect,
+            on_wire: e.on_wire,
+        }
+    }
+}
+
 /// Explains any number: a code table's entry first (see [`install`]), then
 /// the built-in entry, then the entry of the number's range. Every number
 /// gets an answer, so a caller never has to handle "unknown".

@@ -1,6 +1,7 @@
 //! What the extractor reports: a [`Finding`] per close code, with the
-//! [`Basis`] it was taken on, and how a finding is described in every
-//! output (a code rejected on the wire is described as the rejection).
+//! [`Basis`] it was taken on, and its [`CodeView`], resolved once when the
+//! finding is made (a code rejected on the wire is described as the
+//! rejection).
 
 use super::*;
 
@@ -14,12 +15,14 @@ pub struct Finding {
     /// The close reason carried by the line's format, if any.
     pub reason: Option<Range<usize>>,
     /// The line itself says the peer sent this code although it is not
-    /// allowed on the wire (`invalid status code 1005`, `bad close code 1014`).
-    pub rejected: bool,
+    /// allowed on the wire; see [`Finding::rejected`].
+    rejected: bool,
     /// Why it was reported: the library format that matched (`format:gorilla`),
     /// a symbolic name (`name`), the evidence that decided
     /// (`evidence:close-key`, …) or the user's `pattern`.
     pub basis: Basis,
+    /// The code described, once.
+    view: CodeView,
 }
 
 /// What decided that a number or name is a close code. JSON output names it
@@ -47,36 +50,52 @@ impl std::fmt::Display for Basis {
     }
 }
 
-/// What every output says of a code the line says was rejected on the wire
-/// (`invalid status code 1005`): the sender broke the protocol, whatever the
-/// code's registered meaning.
-pub(super) const REJECTED_MEANING: &str = "The line says a Close frame arrived with a code that must not be sent on the wire (reserved, local-only such as 1005/1006/1015, or out of range), so the receiver failed the connection, usually with 1002. The sender, or a proxy between, is buggy; the code's registered meaning does not apply.";
-pub(super) const REJECTED_RECOVERY: &str = "Fix the sender so it sends a valid code (1000 for a normal close, 4000-4999 for its own), or none at all; check proxies that rewrite Close frames. Reconnecting gets the same result until then.";
-pub(super) const REJECTED_HINT: &str = "not allowed on the wire; the sender is buggy";
-
-/// How `code` is described in every output format (the annotation, JSON,
-/// GitHub commands and the summary), chosen once: its entry, or for a code
-/// rejected on the wire the rejection's.
-pub fn describe_code(code: u32, rejected: bool) -> Entry {
-    let mut entry = describe(code).entry.clone();
-    if rejected {
-        entry.category = Category::Invalid;
-        entry.meaning = REJECTED_MEANING;
-        entry.recovery = REJECTED_RECOVERY;
-        entry.hint = REJECTED_HINT;
-        entry.reconnect = Reconnect::AfterFix;
-        entry.on_wire = false;
+impl Finding {
+    /// A finding of `code` at `span`, described once ([`CodeView::of`]).
+    pub fn new(
+        code: u32,
+        span: Range<usize>,
+        reason: Option<Range<usize>>,
+        rejected: bool,
+        basis: Basis,
+    ) -> Finding {
+        Finding {
+            code,
+            span,
+            reason,
+            rejected,
+            basis,
+            view: CodeView::of(code, rejected),
+        }
     }
-    entry
-}
 
-/// [`describe_code`] for a finding.
-pub fn describe_finding(finding: &Finding) -> Entry {
-    describe_code(finding.code, finding.rejected)
-}
+    /// The line itself says the peer sent this code although it is not
+    /// allowed on the wire (`invalid status code 1005`, `bad close code 1014`).
+    pub fn rejected(&self) -> bool {
+        self.rejected
+    }
 
-/// The category a finding is reported under: a code the line says was
-/// rejected on the wire is `invalid`, whatever its registered category.
-pub fn category_of(finding: &Finding) -> Category {
-    describe_finding(finding).category
+    /// What the code means and what to do, as every output describes it: a
+    /// code rejected on the wire is described as the rejection.
+    pub fn view(&self) -> &CodeView {
+        &self.view
+    }
+
+    /// The category the finding is reported under.
+    pub fn category(&self) -> Category {
+        self.view.category
+    }
+
+    /// Another rule on the same line says the code was rejected.
+    pub(super) fn mark_rejected(&mut self) {
+        if !self.rejected {
+            *self = Finding::new(
+                self.code,
+                self.span.clone(),
+                self.reason.clone(),
+                true,
+                self.basis,
+            );
+        }
+    }
 }

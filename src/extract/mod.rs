@@ -23,7 +23,7 @@ use regex_automata::meta;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
 
-use crate::codes::{self, describe, Alias, Category, Entry, Reconnect};
+use crate::codes::{self, Alias, Category, CodeView};
 use crate::error::Error;
 pub mod evidence;
 mod finding;
@@ -36,7 +36,7 @@ mod rules;
 pub mod screen;
 mod words;
 
-pub use finding::{category_of, describe_code, describe_finding, Basis, Finding};
+pub use finding::{Basis, Finding};
 pub(crate) use names::screen_names;
 use names::*;
 pub use reason::reason_text;
@@ -355,13 +355,13 @@ impl Extractor {
             push(
                 out,
                 start,
-                Finding {
+                Finding::new(
                     code,
-                    span: cs..ce,
-                    reason: reason.and_then(|r| trim_reason(line, r)),
-                    rejected: rule.rejected,
-                    basis: Basis::Format(rule.group),
-                },
+                    cs..ce,
+                    reason.and_then(|r| trim_reason(line, r)),
+                    rule.rejected,
+                    Basis::Format(rule.group),
+                ),
                 own_reason,
             );
             // After a weak rule, look again inside its match: a library's
@@ -441,13 +441,7 @@ impl Extractor {
             push(
                 out,
                 start,
-                Finding {
-                    code,
-                    span: s..e,
-                    reason,
-                    rejected: false,
-                    basis: Basis::Evidence(why),
-                },
+                Finding::new(code, s..e, reason, false, Basis::Evidence(why)),
                 false,
             );
         }
@@ -516,16 +510,16 @@ impl Extractor {
             push(
                 out,
                 start,
-                Finding {
-                    code: u32::from(code),
-                    span: s..e,
-                    reason: line_reason
+                Finding::new(
+                    u32::from(code),
+                    s..e,
+                    line_reason
                         .get_or_insert_with(|| self.reason_key(line))
                         .clone()
                         .and_then(|r| trim_reason(line, r)),
-                    rejected: false,
-                    basis: Basis::Name,
-                },
+                    false,
+                    Basis::Name,
+                ),
                 false,
             );
         }
@@ -563,13 +557,13 @@ impl Extractor {
                 push(
                     out,
                     start,
-                    Finding {
+                    Finding::new(
                         code,
-                        span: m.range(),
-                        reason: reason.and_then(|r| trim_reason(line, r)),
-                        rejected: false,
-                        basis: Basis::Pattern,
-                    },
+                        m.range(),
+                        reason.and_then(|r| trim_reason(line, r)),
+                        false,
+                        Basis::Pattern,
+                    ),
                     true,
                 );
             }
@@ -602,10 +596,12 @@ impl Extractor {
 /// `reason=` key.
 fn push(out: &mut Vec<Finding>, start: usize, finding: Finding, own_reason: bool) {
     if let Some(prev) = out[start..].iter_mut().find(|f| f.code == finding.code) {
+        if finding.rejected() {
+            prev.mark_rejected();
+        }
         if prev.reason.is_none() || own_reason && finding.reason.is_some() {
             prev.reason = finding.reason;
         }
-        prev.rejected |= finding.rejected;
         if finding.span.start < prev.span.start {
             prev.span = finding.span;
         }

@@ -1,4 +1,8 @@
-//! The one owner of the output: text annotation or JSON Lines.
+//! The one owner of annotate mode's output: the [`Printer`] is the scan's
+//! sink, and hands each line with findings to its format's writer, one file
+//! each: `text.rs` (the line with its annotation), `json.rs` (a [`Record`]
+//! per code), `github.rs` (a workflow command per code). `writer.rs` owns
+//! the bytes' way out.
 //!
 //! The printer is generic over its writer ([`Output`]: the
 //! [`crate::print::writer::ThreadedWriter`] in the binary, a `Vec<u8>` in tests).
@@ -6,19 +10,18 @@
 //! by line and a flood comes out in large writes. Passthrough text is written
 //! from the input batch itself when the writer keeps references.
 
+mod github;
+mod json;
+mod text;
 pub mod writer;
 
-use std::borrow::Cow;
+pub use json::Record;
+
 use std::io::{self, Write};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use serde::Serialize;
-
-use crate::annotation::render;
-use crate::codes::{describe, Category, CodeRange, Reconnect};
-use crate::extract::describe_finding;
 use crate::extract::Finding;
 use crate::input::Batch;
 use crate::print::writer::{InputRange, Output, Segments};
@@ -207,187 +210,33 @@ impl<W: Output> Sink for Printer<W> {
                 if findings.is_empty() && self.only_matching {
                     return Ok(());
                 }
+                let ends_last_line = self.ends_last_line();
                 self.scratch.clear();
-                self.scratch.extend_from_slice(line.text);
-                let added = self.ends_last_line() && !line.ending.ends_with(b"\n");
-                render(findings, self.color, added, &mut self.scratch);
-                self.scratch.extend_from_slice(line.ending);
-                if added {
-                    self.scratch.push(b'\n');
-                }
-                if self.only_matching && line.ending.is_empty() {
-                    self.scratch.push(b'\n');
-                }
+                text::line(
+                    &mut self.scratch,
+                    line,
+                    findings,
+                    self.color,
+                    ends_last_line,
+                    self.only_matching,
+                );
                 self.out.write_all(&self.scratch)
             }
             LineFormat::Github => {
                 for finding in findings {
                     self.scratch.clear();
-                    github_command(&self.source, line, finding, &mut self.scratch);
+                    github::command(&self.source, line, finding, &mut self.scratch);
                     self.out.write_all(&self.scratch)?;
                 }
                 Ok(())
             }
-            LineFormat::Json => {
-                for finding in findings {
-                    self.scratch.clear();
-                    let record = Record::new(&self.source, line, finding);
-                    let mut ser =
-                        serde_json::Serializer::with_formatter(&mut self.scratch, SafeFormatter);
-                    record.serialize(&mut ser).map_err(io::Error::other)?;
-                    self.scratch.push(b'\n');
-                    self.out.write_all(&self.scratch)?;
-                }
-                Ok(())
-            }
+            LineFormat::Json => json::write(
+                &mut self.out,
+                &mut self.scratch,
+                &self.source,
+                line,
+                findings,
+            ),
         }
-    }
-}
-
-/// One JSON Lines object: a close code found on a line. Field names are
-/// stable (documented in the README); new fields may be added.
-#[derive(Debug, Serialize)]
-pub struct Record<'a> {
-    /// The file path as given, or `-` for stdin.
-    pub source: &'a str,
-    /// 1-based, per source.
-    pub line_number: u64,
-    /// The close code; invalid numbers are kept.
-    pub code: u32,
-    /// The registered name, or the range's name.
-    pub name: &'static str,
-    /// One of the categories.
-    pub category: Category,
-    /// `protocol`, `registered`, `private` or `invalid`.
-    pub range: CodeRange,
-    /// What happened.
-    pub meaning: &'static str,
-    /// What to do.
-    pub recovery: &'static str,
-    /// The first thing to check, in a few words.
-    pub hint: &'static str,
-    /// One of the reconnect policies.
-    pub reconnect: Reconnect,
-    /// Whether the code can be sent in a Close frame.
-    pub on_wire: bool,
-    /// The line says this code arrived although it must not be sent.
-    pub rejected: bool,
-    /// The close reason, when the line's format carries one.
-    pub reason: Option<Cow<'a, str>>,
-    /// Why the code was reported: `format:ID` (a library format), `name`
-    /// (a symbolic name), `evidence:KIND` (what stood around the number)
-    /// or `pattern` (the user's `--pattern`).
-    pub rule: String,
-    /// The original line without its ending, decoded lossily as UTF-8; for
-    /// a line longer than the limit, its last piece.
-    pub line: Cow<'a, str>,
-}
-
-impl<'a> Record<'a> {
-    /// The record for `finding` on `line` of `source`.
-    pub fn new(source: &'a str, line: &Line<'a>, finding: &Finding) -> Self {
-        let d = describe_finding(finding);
-        let reason = finding
-            .reason
-            .clone()
-            .filter(|r| r.end <= line.text.len())
-            .map(|r| crate::extract::reason_text(line.text, r));
-        Record {
-            source,
-            line_number: line.number,
-            code: finding.code,
-            name: d.name,
-            category: d.category,
-            range: describe(finding.code).range,
-            meaning: d.meaning,
-            recovery: d.recovery,
-            hint: d.hint,
-            reconnect: d.reconnect,
-            on_wire: d.on_wire,
-            rejected: finding.rejected,
-            reason,
-            rule: finding.basis.to_string(),
-            line: String::from_utf8_lossy(line.text),
-        }
-    }
-}
-
-/// A GitHub Actions workflow command for one finding, e.g.
-/// `::error file=app.log,line=12,title=WebSocket close 1006 Abnormal Closure::…`.
-/// The level follows the category: failures and bugs are errors, policy,
-/// transient and application codes warnings, clean closes notices.
-fn github_command(source: &str, line: &Line<'_>, finding: &Finding, out: &mut Vec<u8>) {
-    let d = describe_finding(finding);
-    let category = d.category;
-    let level = match category {
-        Category::Error | Category::Protocol | Category::Invalid => "error",
-        Category::Normal => "notice",
-        _ => "warning",
-    };
-    let mut props = Vec::new();
-    if source != "-" {
-        props.push(format!("file={}", escape_property(source)));
-        props.push(format!("line={}", line.number));
-    }
-    props.push(format!(
-        "title={}",
-        escape_property(&format!("WebSocket close {} {}", finding.code, d.name))
-    ));
-    let message = format!(
-        "{category}: {}; {}. {}",
-        d.hint,
-        d.reconnect.advice(),
-        String::from_utf8_lossy(line.text)
-    );
-    out.extend_from_slice(
-        format!("::{level} {}::{}\n", props.join(","), escape_data(&message)).as_bytes(),
-    );
-}
-
-/// Workflow-command data: `%`, CR and LF escaped (and other controls, so a
-/// log line cannot start a command of its own).
-fn escape_data(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c if c.is_control() => out.push('?'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Workflow-command property values also escape `:` and `,`.
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// serde_json escapes C0 controls; this also escapes DEL, C1 controls and
-/// the Unicode line separators, so no string from a log can move a
-/// terminal's cursor or split a line in a consumer.
-struct SafeFormatter;
-
-impl serde_json::ser::Formatter for SafeFormatter {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let mut last = 0;
-        for (i, c) in fragment.char_indices() {
-            if c == '\u{7f}'
-                || ('\u{80}'..='\u{9f}').contains(&c)
-                || c == '\u{2028}'
-                || c == '\u{2029}'
-            {
-                writer.write_all(&fragment.as_bytes()[last..i])?;
-                write!(writer, "\\u{:04x}", u32::from(c))?;
-                last = i + c.len_utf8();
-            }
-        }
-        writer.write_all(&fragment.as_bytes()[last..])
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 
 use crate::codes::Category;
-use crate::extract::describe_code;
+use crate::codes::CodeView;
 use crate::filter::{parse_code_range, Filter};
 
 /// What a rule counts.
@@ -47,7 +47,7 @@ impl Rule {
         }
         (0..=65535u32).any(|code| {
             [false, true].into_iter().any(|rejected| {
-                let category = describe_code(code, rejected).category;
+                let category = CodeView::of(code, rejected).category;
                 self.matches(code, category) && filter.allows_code(code, category)
             })
         })

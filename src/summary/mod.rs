@@ -19,7 +19,6 @@ use std::ops::AddAssign;
 use std::sync::Arc;
 
 use crate::codes::Category;
-use crate::extract::category_of;
 use crate::extract::Finding;
 use crate::scan::{Fork, Line, Sink};
 use crate::summary::gate::Gate;
@@ -569,7 +568,7 @@ impl Sink for Summary {
         input.events += findings.len() as u64;
         let mut seen: Vec<Category> = Vec::new();
         for f in findings {
-            let category = category_of(f);
+            let category = f.category();
             if !seen.contains(&category) {
                 seen.push(category);
                 *self.category_lines.entry(category).or_default() += 1;
@@ -578,7 +577,7 @@ impl Sink for Summary {
         for f in findings {
             let key = CodeKey {
                 code: f.code,
-                rejected: f.rejected,
+                rejected: f.rejected(),
             };
             let stats = self.codes.entry(key).or_insert_with(|| CodeStats::new(at));
             stats.count += 1;
@@ -600,10 +599,7 @@ impl Sink for Summary {
         }
         if let Some(gate) = &self.gate {
             for (hits, rule) in self.gate_hits.iter_mut().zip(&gate.rules) {
-                if findings
-                    .iter()
-                    .any(|f| rule.matches(f.code, category_of(f)))
-                {
+                if findings.iter().any(|f| rule.matches(f.code, f.category())) {
                     *hits += 1;
                 }
             }

@@ -64,7 +64,7 @@ pub(super) fn categories(summary: &Summary) -> Vec<(Category, u64)> {
 }
 
 pub(super) fn category_of_key(key: CodeKey) -> Category {
-    crate::extract::describe_code(key.code, key.rejected).category
+    crate::codes::CodeView::of(key.code, key.rejected).category
 }
 
 /// Codes, most frequent first (ties: by number).

@@ -38,27 +38,27 @@ pub(super) fn write_cards(opts: &Lookup, objects: &[CodeObject], buf: &mut Vec<u
 pub(super) const LABEL: usize = 15;
 
 pub(super) fn write_card(opts: &Lookup, o: &CodeObject, buf: &mut Vec<u8>) {
-    let color = opts.color.then(|| o.category.color());
+    let color = opts.color.then(|| o.view.category.color());
     let number = o.asked.clone().unwrap_or_else(|| o.code.to_string());
-    paint(buf, color, &format!("{number}  {}", o.name));
+    paint(buf, color, &format!("{number}  {}", o.view.name));
     buf.push(b'\n');
     let indent = " ".repeat(number.len() + 2);
     let mut hint = String::new();
     hint.push_str(&indent);
-    hint.push_str(o.hint);
+    hint.push_str(o.view.hint);
     paint(buf, opts.color.then_some(DIM), &hint);
     buf.push(b'\n');
 
     let field = |buf: &mut Vec<u8>, label: &str, value: &str| {
         write_field(buf, opts, label, value, None);
     };
-    write_field(buf, opts, "category", o.category.as_str(), color);
-    field(buf, "meaning", o.meaning);
-    field(buf, "recovery", o.recovery);
+    write_field(buf, opts, "category", o.view.category.as_str(), color);
+    field(buf, "meaning", o.view.meaning);
+    field(buf, "recovery", o.view.recovery);
     field(
         buf,
         "reconnect",
-        &format!("{}: {}", o.reconnect, o.reconnect_advice),
+        &format!("{}: {}", o.view.reconnect, o.reconnect_advice),
     );
     field(buf, "on the wire", &on_wire_text(o));
     field(
@@ -66,9 +66,9 @@ pub(super) fn write_card(opts: &Lookup, o: &CodeObject, buf: &mut Vec<u8>) {
         "range",
         &format!(
             "{} ({}): {}",
-            o.range.as_str(),
-            o.range.span(),
-            o.range.describe()
+            o.view.range.as_str(),
+            o.view.range.span(),
+            o.view.range.describe()
         ),
     );
     field(buf, "defined by", o.defined_by);

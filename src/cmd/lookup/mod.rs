@@ -25,9 +25,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::codes::tables::{self, Table};
-use crate::codes::{
-    self, edit_distance, library_name, Category, CodeRange, Description, Reconnect,
-};
+use crate::codes::{self, edit_distance, library_name, Category, CodeRange, CodeView, Description};
 use crate::config::{ListFormat, Lookup};
 use crate::exit::Exit;
 use crate::term::{wrap, wrap_items, BOLD, DIM, RESET};
@@ -148,9 +146,9 @@ fn parse_query(words: &[String]) -> Query {
 // Filters and listing
 
 fn passes(opts: &Lookup, o: &CodeObject) -> bool {
-    (opts.categories.is_empty() || opts.categories.contains(&o.category))
-        && (!opts.reconnect || o.reconnect.reconnects())
-        && !matches!(opts.range, Some(r) if r != o.range)
+    (opts.categories.is_empty() || opts.categories.contains(&o.view.category))
+        && (!opts.reconnect || o.view.reconnect.reconnects())
+        && !matches!(opts.range, Some(r) if r != o.view.range)
 }
 
 fn listing(opts: &Lookup, buf: &mut Vec<u8>) -> Outcome {

@@ -14,20 +14,10 @@ pub struct CodeObject {
     /// The digits asked for when they do not fit `code`; the card shows them.
     #[serde(skip)]
     pub asked: Option<String>,
-    /// The registered name, or the range's name.
-    pub name: &'static str,
-    /// One of the categories.
-    pub category: Category,
-    /// The range the number falls in.
-    pub range: CodeRange,
-    /// What happened.
-    pub meaning: &'static str,
-    /// What to do.
-    pub recovery: &'static str,
-    /// The first thing to check, in a few words.
-    pub hint: &'static str,
-    /// The reconnect policy.
-    pub reconnect: Reconnect,
+    /// What the code means and what to do, under the same field names as
+    /// annotate mode's JSON record (which embeds the same view).
+    #[serde(flatten)]
+    pub view: CodeView,
     /// The reconnect policy in words: when and how.
     pub reconnect_advice: &'static str,
     /// Whether the code can be sent in a Close frame.
@@ -77,13 +67,7 @@ pub fn code_object(code: u64) -> CodeObject {
     CodeObject {
         code,
         asked: None,
-        name: e.name,
-        category: e.category,
-        range: d.range,
-        meaning: e.meaning,
-        recovery: e.recovery,
-        hint: e.hint,
-        reconnect: e.reconnect,
+        view: CodeView::described(&d),
         reconnect_advice: e.reconnect.explain(),
         on_wire: e.on_wire,
         exact: d.exact,

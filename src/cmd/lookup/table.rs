@@ -22,21 +22,21 @@ impl Cell {
 pub(super) fn write_code_table(opts: &Lookup, objects: &[CodeObject], buf: &mut Vec<u8>) {
     let painted = |o: &CodeObject, text: String| Cell {
         text,
-        color: opts.color.then(|| o.category.color()),
+        color: opts.color.then(|| o.view.category.color()),
     };
     let rows: Vec<Vec<Cell>> = objects
         .iter()
         .map(|o| {
             let mut row = vec![
                 painted(o, o.code.to_string()),
-                Cell::plain(o.name),
-                painted(o, o.category.as_str().to_string()),
+                Cell::plain(o.view.name),
+                painted(o, o.view.category.as_str().to_string()),
             ];
             if opts.reconnect {
                 row.push(Cell::plain(o.reconnect_advice));
             } else {
-                row.push(Cell::plain(o.reconnect.as_str()));
-                row.push(Cell::plain(o.hint));
+                row.push(Cell::plain(o.view.reconnect.as_str()));
+                row.push(Cell::plain(o.view.hint));
             }
             row
         })
