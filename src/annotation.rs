@@ -98,6 +98,22 @@ pub fn strip(output: &[u8]) -> Vec<u8> {
 /// Appends the annotation for `findings` (the empty marker when there are
 /// none) to `out`; with `added_newline`, it ends in [`ADDED_NEWLINE`]
 /// (the caller then ends the line).
+///
+/// ```
+/// use wscode_annotate::annotation::{render, strip};
+/// use wscode_annotate::extract::Extractor;
+///
+/// let line = b"websocket: close 1006 (abnormal closure): unexpected EOF";
+/// let mut found = Vec::new();
+/// Extractor::new(&[]).unwrap().extract(line, &mut found);
+/// let mut out = line.to_vec();
+/// render(&found, false, false, &mut out);
+/// out.push(b'\n');
+/// let text = String::from_utf8_lossy(&out);
+/// assert!(text.contains("1006 Abnormal Closure"), "{text}");
+/// // Stripping gives back the line exactly.
+/// assert_eq!(strip(&out), [&line[..], b"\n"].concat());
+/// ```
 pub fn render(findings: &[Finding], color: bool, added_newline: bool, out: &mut Vec<u8>) {
     let paint = |out: &mut Vec<u8>, code: &str, text: &str| {
         if color {

@@ -14,8 +14,18 @@
 //!
 //! On top: [`cli`] is clap's view of the flags, [`config`] resolves them with
 //! the environment and [`config_file`] into one [`config::Config`], and
-//! [`cmd`] runs its command, one file each. [`term`], [`error`] and [`exit`]
-//! serve them all.
+//! [`cmd`] runs its command, one file each. `term` (colours, widths,
+//! wrapping), [`error`] and [`exit`] serve them all.
+//!
+//! **What an embedder uses**: [`extract`] (the [`extract::Extractor`] and
+//! its [`extract::Finding`]s), [`codes`] (what each code means, and loading
+//! code tables), [`annotation`] (render and strip the annotation),
+//! [`summary`] (counting findings, the report, the gate) with [`scan`] (the
+//! driver and its [`scan::Sink`]) and [`filter`]. The other modules (`cli`,
+//! `config`, `cmd`, `input`, `pipeline`, `print`, `help`, `exit`) are public
+//! so that the binary, the tests and the fuzzers can reach them; they are
+//! the binary's own and promise no stable API. Test-only hooks sit behind
+//! the `internals` feature, which only the crate's own tests enable.
 //!
 //! To embed the extractor in another tool, [`extract::Extractor`] and
 //! [`codes::describe`] are all it takes:
@@ -46,12 +56,12 @@ pub mod extract;
 pub mod filter;
 pub mod help;
 pub mod input;
-pub mod interrupt;
+pub(crate) mod interrupt;
 pub mod pipeline;
 pub mod print;
 pub mod scan;
 pub mod summary;
-pub mod term;
+pub(crate) mod term;
 
 pub use cmd::Outcome;
 pub use error::Error;

@@ -179,8 +179,9 @@ impl Extractor {
     }
 
     /// The same extractor without its screen: every candidate line meets the
-    /// rules. For tests that check the screen never changes a result.
-    #[doc(hidden)]
+    /// rules. For tests that check the screen never changes a result; only
+    /// with the test-only `internals` feature.
+    #[cfg(any(test, feature = "internals"))]
     pub fn unscreened(mut self) -> Extractor {
         self.screen = None;
         self
@@ -232,12 +233,11 @@ impl Extractor {
 
     /// [`Extractor::extract`] for a line already known to be a candidate
     /// (the scanner found it with [`Extractor::next_candidate`]).
-    #[doc(hidden)]
-    pub fn extract_candidate(&self, line: &[u8], out: &mut Vec<Finding>) {
+    pub(crate) fn extract_candidate(&self, line: &[u8], out: &mut Vec<Finding>) {
         self.extract_in_record(line, b"", out);
     }
 
-    /// [`Extractor::extract_candidate`] for a line with the bytes before it
+    /// [`Extractor::extract`] for a line known to be a candidate, with the bytes before it
     /// in the input (`before`, ending with the previous line's newline, or
     /// empty): a multi-line dump (`CloseEvent {` … `  code: 1006,`) says on
     /// its first lines what a bare `code` on a later one is. Only the lines

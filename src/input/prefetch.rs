@@ -31,7 +31,7 @@ impl Prefetch {
     }
 
     /// [`Prefetch::spawn`], ending at the first SIGINT even while the
-    /// reader waits ([`crate::interrupt`]).
+    /// reader waits (the binary's SIGINT watch).
     pub fn spawn_interruptible<R: Read + Send + 'static>(reader: R) -> Prefetch {
         Self::spawn_with(reader, true)
     }
