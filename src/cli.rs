@@ -12,6 +12,7 @@
 use std::ffi::OsString;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
@@ -20,6 +21,7 @@ use crate::filter::parse_code_range;
 use crate::help;
 use crate::input::MIN_MAX_LINE;
 use crate::summary::gate::{parse_rule, Rule};
+use crate::summary::live::parse_interval;
 
 /// Examples under `-h`: the three uses people reach for first.
 const EXAMPLES: &str = "\
@@ -86,6 +88,16 @@ pub struct Args {
     /// times, and a timeline.
     #[arg(short = 's', long)]
     pub summary: bool,
+
+    /// With --summary, also print a summary of each interval (e.g. 30s, 1m,
+    /// 500ms) while the input is read: for streams that never end.
+    ///
+    /// Into a pipe or file, one line per interval (text) or one JSON object
+    /// (JSON); on a terminal, the running total redrawn in place. The
+    /// summary at the end is the same as without it. Inputs are read one
+    /// after another, on one thread.
+    #[arg(long, value_name = "DURATION", value_parser = parse_interval)]
+    pub every: Option<Duration>,
 
     /// Exit with status 1 when a rule trips (a gate for CI).
     ///

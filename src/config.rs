@@ -10,6 +10,7 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::cli::{
     Args, ColorArg, FormatArg, LookupFormatArg, MergeFormatArg, RangeArg, Subcommand,
@@ -159,6 +160,10 @@ pub struct Summarize {
     /// The width text is fitted to: COLUMNS, else the terminal's; none into
     /// a pipe or file.
     pub width: Option<usize>,
+    /// `--every`: print each interval's summary while reading.
+    pub every: Option<Duration>,
+    /// Standard output is a terminal: `--every` redraws in place.
+    pub redraw: bool,
 }
 
 /// Text or JSON: the menu of `lookup` and `tables`.
@@ -301,7 +306,13 @@ impl Config {
                     },
                     categories_from_file,
                     patterns,
-                    threads: chosen_threads.unwrap_or(env.cpus).clamp(1, max_threads),
+                    // A live summary reads its inputs in turn on one thread:
+                    // a stream arrives slower than one thread scans.
+                    threads: if args.every.is_some() {
+                        1
+                    } else {
+                        chosen_threads.unwrap_or(env.cpus).clamp(1, max_threads)
+                    },
                     threads_chosen: chosen_threads.is_some(),
                     gate: (!args.fail_on.is_empty()).then(|| {
                         Arc::new(Gate {
@@ -322,6 +333,20 @@ impl Config {
                     }
                     FormatArg::Github => SummaryFormat::Text,
                 };
+                if args.every.is_some() {
+                    if !args.summary {
+                        return Err(
+                            "--every prints a summary of each interval; use it with --summary"
+                                .into(),
+                        );
+                    }
+                    if summary_format == SummaryFormat::Prometheus {
+                        return Err(
+                            "--every prints text or JSON per interval, not Prometheus metrics"
+                                .into(),
+                        );
+                    }
+                }
                 match args.format {
                     // Prometheus metrics are a summary.
                     _ if args.summary || args.format == FormatArg::Prometheus => {
@@ -330,6 +355,8 @@ impl Config {
                             format: summary_format,
                             color: color(args.color, summary_format == SummaryFormat::Text),
                             width,
+                            every: args.every,
+                            redraw: env.stdout_is_terminal,
                         })
                     }
                     arg => {

@@ -12,6 +12,9 @@ use std::sync::Mutex;
 
 /// Set by the first SIGINT.
 static REQUESTED: AtomicBool = AtomicBool::new(false);
+/// Set when the input should end for another reason: the output of a live
+/// summary was closed.
+static STOPPED: AtomicBool = AtomicBool::new(false);
 /// The handler is installed.
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
@@ -22,6 +25,30 @@ static WAKE: Mutex<Vec<SyncSender<io::Result<Vec<u8>>>>> = Mutex::new(Vec::new()
 /// Whether the first SIGINT has come.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
+}
+
+/// Whether reading should end where it is: after the first SIGINT, or when
+/// [`stop_input`] was called.
+pub fn input_stopped() -> bool {
+    requested() || STOPPED.load(Ordering::Relaxed)
+}
+
+/// Ends every input where it is, as the first SIGINT does but without its
+/// exit status: a live summary whose output was closed has nothing left to
+/// do, however long its input goes on.
+pub fn stop_input() {
+    STOPPED.store(true, Ordering::Relaxed);
+    wake_all();
+}
+
+fn wake_all() {
+    if let Ok(wake) = WAKE.lock() {
+        for queue in wake.iter() {
+            // A full queue has a reader that is not waiting: it sees
+            // the flag before it waits again.
+            let _ = queue.try_send(Ok(Vec::new()));
+        }
+    }
 }
 
 /// Whether [`install`] succeeded: standard input is then read so that
@@ -49,13 +76,7 @@ pub fn install() -> bool {
             if REQUESTED.swap(true, Ordering::Relaxed) {
                 std::process::exit(130);
             }
-            if let Ok(wake) = WAKE.lock() {
-                for queue in wake.iter() {
-                    // A full queue has a reader that is not waiting: it sees
-                    // the flag before it waits again.
-                    let _ = queue.try_send(Ok(Vec::new()));
-                }
-            }
+            wake_all();
         }
     });
     INSTALLED.store(true, Ordering::Relaxed);

@@ -836,3 +836,166 @@ fn a_burst_is_not_split_across_two_buckets() {
         .unwrap_or_else(|| panic!("{text}"));
     assert!(busiest.contains("T03:14:50Z (40)"), "{busiest}");
 }
+
+/// `--summary --every`: spawns the binary on a pipe that the test keeps open.
+fn live(args: &[&str]) -> std::process::Child {
+    let mut cmd = util::command(args);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd.spawn().expect("spawn wscode-annotate")
+}
+
+/// Reads one line of `out` on a thread, giving up after `within`.
+fn line_within(
+    lines: &std::sync::mpsc::Receiver<String>,
+    within: std::time::Duration,
+) -> Option<String> {
+    lines.recv_timeout(within).ok()
+}
+
+/// Every line the child prints, sent as it comes.
+fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn every_prints_each_interval_while_the_pipe_stays_open() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    let mut child = live(&["-s", "--every", "1s"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = lines_of(&mut child);
+    let first =
+        b"2026-12-02T10:00:01Z gateway: websocket closed with code 1006 conn=7\nplain line\n";
+    stdin.write_all(first).unwrap();
+    stdin.flush().unwrap();
+    let asked = Instant::now();
+    let interval = line_within(&lines, Duration::from_millis(1500))
+        .expect("no interval summary within 1.5 s while the pipe is open");
+    assert!(asked.elapsed() <= Duration::from_millis(1500));
+    assert!(
+        interval.contains(
+            "last 1s: 1 close event in 2 lines (1006 ×1); total 1 close event in 2 lines"
+        ),
+        "{interval}"
+    );
+    // A quiet interval is printed too, with nothing in it.
+    let quiet = line_within(&lines, Duration::from_millis(1500)).expect("a quiet interval");
+    assert!(
+        quiet.contains("last 1s: 0 close events in 0 lines; total 1 close event in 2 lines"),
+        "{quiet}"
+    );
+    let second = b"2026-12-02T10:00:03Z closing with 1011 Internal server error\n";
+    stdin.write_all(second).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let rest: Vec<String> = lines.iter().collect();
+    // The summary at the end is the one a run without --every prints.
+    let whole = [&first[..], &second[..]].concat();
+    let plain = run(&["-s"], &whole).text();
+    let printed = rest.join("\n") + "\n";
+    assert!(
+        printed.ends_with(&plain),
+        "the final summary differs:\n{printed}\nwithout --every:\n{plain}"
+    );
+}
+
+#[test]
+fn every_in_json_writes_one_object_per_interval() {
+    use std::io::Write;
+    use std::time::Duration;
+    let mut child = live(&["-s", "--every", "200ms", "--format", "json"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = lines_of(&mut child);
+    stdin
+        .write_all(b"ws closed close_code=4001 reason=\"token expired\"\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let line = line_within(&lines, Duration::from_secs(3)).expect("an interval object");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("one JSON object per line");
+        seen.push(v);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    for v in &seen {
+        assert_eq!(v["schema"], "wscode-annotate/live/1", "{v}");
+        assert!(v["interval"]["seconds"].as_f64().unwrap() > 0.1, "{v}");
+        assert!(v["interval"]["start"].as_str().unwrap() <= v["interval"]["end"].as_str().unwrap());
+        assert_eq!(v["last"]["schema"], "wscode-annotate/summary/1");
+        assert_eq!(v["total"]["events"], 1, "{v}");
+    }
+    // The code is counted in exactly one interval.
+    let per_interval: u64 = seen
+        .iter()
+        .map(|v| v["last"]["events"].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_interval, 1);
+    assert_eq!(seen[0]["last"]["codes"][0]["code"], 4001);
+    assert_eq!(
+        seen[0]["last"]["codes"][0]["reasons"][0]["reason"],
+        "token expired"
+    );
+    // After them, the usual summary object.
+    let last: Vec<String> = lines.iter().collect();
+    let end: serde_json::Value = serde_json::from_str(last.last().unwrap()).unwrap();
+    assert_eq!(end["schema"], "wscode-annotate/summary/1");
+}
+
+#[test]
+fn every_ends_when_its_output_is_closed_on_an_endless_stream() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    let mut child = live(&["-s", "--every", "100ms"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = lines_of(&mut child);
+    stdin.write_all(b"ws closed with code 1001\n").unwrap();
+    stdin.flush().unwrap();
+    line_within(&lines, Duration::from_secs(3)).expect("an interval");
+    drop(lines); // the reader goes away: the next write fails
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still running 5 s after its output was closed"
+        );
+        // The stream goes on and never ends.
+        let _ = stdin.write_all(b"plain line\n");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn every_is_refused_where_it_cannot_work() {
+    for (args, says) in [
+        (&["--every", "1s"][..], "use it with --summary"),
+        (&["-s", "--every", "0"][..], "out of range"),
+        (&["-s", "--every", "10ms"][..], "out of range"),
+        (&["-s", "--every", "5 fortnights"][..], "unknown unit"),
+        (
+            &["-s", "--every", "1s", "--format", "prometheus"][..],
+            "not Prometheus",
+        ),
+    ] {
+        let out = run(args, b"ws closed with code 1006\n");
+        assert_eq!(out.code, 2, "{args:?}: {}", out.text());
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+}

@@ -6,6 +6,8 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
@@ -17,6 +19,7 @@ use crate::input::decompress::is_compressed;
 use crate::input::{BatchReader, Source, DEFAULT_BUFFER};
 use crate::pipeline::{long_line_note, scan_batches, stream_source, Context, Failure, ScanError};
 use crate::scan::{Fork, Scanned};
+use crate::summary::live::{IntervalWriter, Intervals, Live};
 use crate::summary::report;
 use crate::summary::{MadeWith, Summary};
 
@@ -47,12 +50,20 @@ pub fn summarize<W: Write>(
     let inputs = &settings.scan.inputs;
     // Inputs are summarised in parallel (each large file also in chunks);
     // errors are reported afterwards, in input order.
-    let summarize = |(index, source): (usize, &Source)| summarize_source(index as u32, source, ctx);
-    let results: Vec<Result<Summarized, Error>> = match &ctx.pool {
-        Some(pool) => pool.install(|| inputs.par_iter().enumerate().map(summarize).collect()),
-        None => inputs.iter().enumerate().map(summarize).collect(),
-    };
+    let summarize =
+        |(index, source): (usize, &Source)| summarize_source(index as u32, source, ctx, None);
     let mut outcome = Outcome::default();
+    let results: Vec<Result<Summarized, Error>> = match (settings.every, &ctx.pool) {
+        (Some(every), _) => {
+            let (results, closed) = summarize_live(settings, every, ctx, &mut out);
+            outcome.output_closed = closed;
+            results
+        }
+        (None, Some(pool)) => {
+            pool.install(|| inputs.par_iter().enumerate().map(summarize).collect())
+        }
+        (None, None) => inputs.iter().enumerate().map(summarize).collect(),
+    };
     let mut total = Summary::default();
     for (index, (result, source)) in results.into_iter().zip(inputs).enumerate() {
         match result {
@@ -92,6 +103,81 @@ pub fn summarize<W: Write>(
     Ok(outcome)
 }
 
+/// `--every`: the inputs summarised one after another on a thread of their
+/// own while this one prints what each interval gathered, at every tick
+/// whether input came or not. Also says whether the output was closed.
+fn summarize_live<W: Write>(
+    settings: &Summarize,
+    every: Duration,
+    ctx: &Context,
+    out: &mut W,
+) -> (Vec<Result<Summarized, Error>>, bool) {
+    let intervals = Intervals::default();
+    let mut writer = IntervalWriter::new(
+        settings.format,
+        settings.color,
+        settings.width,
+        settings.redraw,
+    );
+    let (done, finished) = mpsc::channel::<()>();
+    let mut closed = false;
+    let results = std::thread::scope(|s| {
+        let scan = s.spawn(|| {
+            let results: Vec<_> = settings
+                .scan
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(i, source)| summarize_source(i as u32, source, ctx, Some(&intervals)))
+                .collect();
+            let _ = done.send(());
+            results
+        });
+        let mut total = Summary::default();
+        let mut start = unix_now();
+        let mut next = Instant::now() + every;
+        // A tick is a wait that times out; the scan's end, or its thread's,
+        // ends the waiting.
+        while let Err(RecvTimeoutError::Timeout) =
+            finished.recv_timeout(next.saturating_duration_since(Instant::now()))
+        {
+            next += every;
+            let gathered = intervals.take();
+            total += gathered.summary.clone();
+            let end = unix_now();
+            if !closed
+                && writer
+                    .write(out, (start, end), &gathered.summary, &total)
+                    .is_err()
+            {
+                // Nobody reads any more: end the input, however long it goes on.
+                closed = true;
+                crate::interrupt::stop_input();
+            }
+            start = end;
+            // Behind (a stalled reader, a suspended machine): the next tick
+            // is a whole interval from now, not a burst of missed ones.
+            let now = Instant::now();
+            if next <= now {
+                next = now + every;
+            }
+        }
+        if !closed && writer.clear(out).is_err() {
+            closed = true;
+        }
+        scan.join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    (results, closed)
+}
+
+/// Now, in Unix seconds.
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
 /// One input summarised: the summary, the number of its first line longer
 /// than the limit, and the notes on it (said in input order).
 type Summarized = (Summary, Option<u64>, Vec<Error>);
@@ -102,11 +188,19 @@ const CHUNK_MIN: u64 = 4 * 1024 * 1024;
 /// Summarises one input: a large regular file in line-aligned chunks on all
 /// threads, anything else as a stream. Also gives the number of the first
 /// line longer than the limit, if any.
-fn summarize_source(index: u32, source: &Source, ctx: &Context) -> Result<Summarized, Error> {
+///
+/// With `live`, the input is streamed and what each batch adds is handed
+/// to it as well.
+fn summarize_source(
+    index: u32,
+    source: &Source,
+    ctx: &Context,
+    live: Option<&Intervals>,
+) -> Result<Summarized, Error> {
     let name = source.name();
     let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
     summary.set_reference_time(source.modified());
-    if let (Source::File(path), Some(pool)) = (source, &ctx.pool) {
+    if let (Source::File(path), Some(pool), None) = (source, &ctx.pool, live) {
         let input_error = |e: io::Error| Error::Input {
             path: path.clone(),
             source: e,
@@ -167,7 +261,16 @@ fn summarize_source(index: u32, source: &Source, ctx: &Context) -> Result<Summar
             notes.push(e);
         }
     };
-    match stream_source(source, ctx, &mut summary, &mut note) {
+    let streamed = match live {
+        Some(intervals) => {
+            let mut sink = Live::new(summary, intervals.clone());
+            let streamed = stream_source(source, ctx, &mut sink, &mut note);
+            summary = sink.into_summary();
+            streamed
+        }
+        None => stream_source(source, ctx, &mut summary, &mut note),
+    };
+    match streamed {
         Ok(scanned) => {
             summary.add_scanned(scanned.lines, scanned.bytes);
             Ok((summary, scanned.first_long_line, notes))

@@ -157,8 +157,8 @@ impl<R: Read> BatchReader<R> {
     /// One read into the free end of the buffer. An error after some bytes
     /// waits, so those bytes are handed out first.
     fn fill(&mut self) -> io::Result<()> {
-        if crate::interrupt::requested() {
-            // Ctrl-C during a summary: the input ends here.
+        if crate::interrupt::input_stopped() {
+            // Ctrl-C during a summary (or its output closed): the input ends here.
             self.eof = true;
             return Ok(());
         }

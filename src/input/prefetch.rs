@@ -76,7 +76,7 @@ impl Read for Prefetch {
             if self.at == self.block.len() {
                 // Wait only when nothing has been copied yet; after Ctrl-C,
                 // not at all.
-                let next = if crate::interrupt::requested() {
+                let next = if crate::interrupt::input_stopped() {
                     None
                 } else if copied == 0 {
                     self.queue.recv().ok()

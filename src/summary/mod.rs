@@ -9,6 +9,7 @@
 
 pub mod gate;
 pub mod json;
+pub mod live;
 mod prometheus;
 pub mod report;
 mod text;
