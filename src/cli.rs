@@ -99,6 +99,15 @@ pub struct Args {
     #[arg(long, value_name = "DURATION", value_parser = parse_interval)]
     pub every: Option<Duration>,
 
+    /// Serve the running counts at http://ADDR/metrics in the Prometheus
+    /// text format while reading (e.g. 127.0.0.1:9464; port 0 picks one).
+    ///
+    /// Counters of close events by code, category and source, and of lines
+    /// and bytes read; nothing else is served. In annotate mode or with
+    /// --summary.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
+
     /// Exit with status 1 when a rule trips (a gate for CI).
     ///
     /// A comma list of categories and codes, each with an optional limit of

@@ -133,6 +133,8 @@ pub struct Scan {
     pub max_line: usize,
     /// No notes on stderr, only errors (`-q`).
     pub quiet: bool,
+    /// `--metrics-listen`: where to serve the running counts.
+    pub metrics_listen: Option<String>,
 }
 
 /// Annotate mode: every line, or every line with a code (`-o`).
@@ -308,7 +310,10 @@ impl Config {
                     patterns,
                     // A live summary reads its inputs in turn on one thread:
                     // a stream arrives slower than one thread scans.
-                    threads: if args.every.is_some() {
+                    threads: if args.every.is_some()
+                        || args.metrics_listen.is_some()
+                            && (args.summary || args.format == FormatArg::Prometheus)
+                    {
                         1
                     } else {
                         chosen_threads.unwrap_or(env.cpus).clamp(1, max_threads)
@@ -323,6 +328,7 @@ impl Config {
                     recursive: args.recursive,
                     max_line: args.max_line_length.unwrap_or(DEFAULT_MAX_LINE),
                     quiet,
+                    metrics_listen: args.metrics_listen,
                 };
                 let summary_format = match args.format {
                     FormatArg::Text => SummaryFormat::Text,

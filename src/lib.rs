@@ -9,7 +9,8 @@
 //! [`filter`], into a [`scan::Sink`]: [`print`](mod@print) for annotate mode (text as
 //! [`annotation`] shapes it, JSON Lines or GitHub commands, written by
 //! [`print::writer`]) or [`summary`] for `--summary` (its writers and the
-//! `--fail-on` gate). [`codes`] explains every code, with the code tables
+//! `--fail-on` gate). [`metrics`] serves the running counts for
+//! `--metrics-listen`. [`codes`] explains every code, with the code tables
 //! users load (`--codes`).
 //!
 //! On top: [`cli`] is clap's view of the flags, [`config`] resolves them with
@@ -22,7 +23,7 @@
 //! code tables), [`annotation`] (render and strip the annotation),
 //! [`summary`] (counting findings, the report, the gate) with [`scan`] (the
 //! driver and its [`scan::Sink`]) and [`filter`]. The other modules (`cli`,
-//! `config`, `cmd`, `input`, `pipeline`, `print`, `help`, `exit`) are public
+//! `config`, `cmd`, `input`, `pipeline`, `print`, `metrics`, `help`, `exit`) are public
 //! so that the binary, the tests and the fuzzers can reach them; they are
 //! the binary's own and promise no stable API. Test-only hooks sit behind
 //! the `internals` feature, which only the crate's own tests enable.
@@ -57,6 +58,7 @@ pub mod filter;
 pub mod help;
 pub mod input;
 pub(crate) mod interrupt;
+pub mod metrics;
 pub mod pipeline;
 pub mod print;
 pub mod scan;

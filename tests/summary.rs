@@ -999,3 +999,231 @@ fn every_is_refused_where_it_cannot_work() {
         assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
     }
 }
+
+/// `GET /metrics` from `addr` with a plain TCP client: the status line and
+/// the body.
+fn scrape(addr: &str, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the metrics address");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    let (head, body) = reply.split_once("\r\n\r\n").expect("an HTTP reply");
+    let status = head.lines().next().unwrap().to_string();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .expect("a Content-Length")
+        .parse()
+        .unwrap();
+    assert_eq!(length, body.len(), "Content-Length is the body's");
+    (status, body.to_string())
+}
+
+/// Checks `text` against the Prometheus text format's rules: every sample
+/// follows a `# TYPE` line of its metric, names are valid, label values are
+/// quoted with `\\`, `"` and newlines escaped, values are numbers. Returns
+/// the samples as (name, labels, value).
+/// One sample of an exposition: metric name, labels, value.
+type Sample = (String, Vec<(String, String)>, f64);
+
+fn parse_exposition(text: &str) -> Vec<Sample> {
+    let name_ok = |n: &str| {
+        let mut chars = n.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    };
+    let mut typed: Vec<String> = Vec::new();
+    let mut samples = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').expect("# TYPE name kind");
+            assert!(name_ok(name), "{line}");
+            assert!(["counter", "gauge"].contains(&kind), "{line}");
+            typed.push(name.to_string());
+            continue;
+        }
+        if line.starts_with("# HELP ") || line.is_empty() {
+            continue;
+        }
+        let (name, rest) = match line.find('{') {
+            Some(i) => (&line[..i], &line[i..]),
+            None => line
+                .split_once(' ')
+                .map(|(n, _)| (n, &line[n.len()..]))
+                .unwrap(),
+        };
+        assert!(name_ok(name), "bad metric name: {line}");
+        assert_eq!(
+            typed.last().map(String::as_str),
+            Some(name),
+            "no # TYPE before: {line}"
+        );
+        let mut labels = Vec::new();
+        let mut rest = rest;
+        if let Some(inner) = rest.strip_prefix('{') {
+            let mut chars = inner.char_indices().peekable();
+            let mut key = String::new();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '}' => {
+                        end = Some(i + 1);
+                        break;
+                    }
+                    ',' => {}
+                    '=' => {
+                        assert_eq!(chars.next().map(|(_, c)| c), Some('"'), "{line}");
+                        let mut value = String::new();
+                        loop {
+                            match chars.next().expect("unterminated label value").1 {
+                                '\\' => match chars.next().unwrap().1 {
+                                    'n' => value.push('\n'),
+                                    c @ ('\\' | '"') => value.push(c),
+                                    c => panic!("bad escape \\{c}: {line}"),
+                                },
+                                '"' => break,
+                                '\n' => panic!("raw newline in a label: {line}"),
+                                c => value.push(c),
+                            }
+                        }
+                        assert!(name_ok(&key), "bad label name {key}: {line}");
+                        labels.push((std::mem::take(&mut key), value));
+                    }
+                    c => key.push(c),
+                }
+            }
+            rest = &inner[end.expect("unclosed labels")..];
+        }
+        let value: f64 = rest
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("bad value: {line}"));
+        samples.push((name.to_string(), labels, value));
+    }
+    samples
+}
+
+fn sum_of(samples: &[Sample], name: &str) -> f64 {
+    samples.iter().filter(|s| s.0 == name).map(|s| s.2).sum()
+}
+
+/// The address the tool says it serves on (its first stderr line).
+fn metrics_address(child: &mut std::process::Child) -> String {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(stderr)
+        .read_line(&mut line)
+        .unwrap();
+    let at = line
+        .find("http://")
+        .unwrap_or_else(|| panic!("no address: {line}"));
+    line[at + 7..]
+        .trim()
+        .trim_end_matches("/metrics")
+        .to_string()
+}
+
+#[test]
+fn metrics_are_served_while_annotating_and_grow() {
+    use std::io::Write;
+    use std::time::Duration;
+    let mut child = live(&["--metrics-listen", "127.0.0.1:0", "--label", "gw \"7\\x"]);
+    let addr = metrics_address(&mut child);
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = lines_of(&mut child);
+    let first = b"websocket: close 1006 (abnormal closure)\nplain\n";
+    stdin.write_all(first).unwrap();
+    stdin.flush().unwrap();
+    // The lines are out: their counts were handed over with them.
+    let mut printed = Vec::new();
+    for _ in 0..2 {
+        printed.push(line_within(&lines, Duration::from_secs(3)).expect("a line"));
+    }
+    let (status, body) = scrape(&addr, "/metrics");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    let before = parse_exposition(&body);
+    assert_eq!(sum_of(&before, "wscode_close_events_total"), 1.0, "{body}");
+    let sample = before
+        .iter()
+        .find(|s| s.0 == "wscode_close_events_total")
+        .unwrap();
+    for (k, v) in [
+        ("code", "1006"),
+        ("category", "error"),
+        ("source", "gw \"7\\x"),
+    ] {
+        assert!(sample.1.contains(&(k.to_string(), v.to_string())), "{body}");
+    }
+    let second = b"closing with 1011 Internal server error\nws closed close_code=4001\n";
+    stdin.write_all(second).unwrap();
+    stdin.flush().unwrap();
+    for _ in 0..2 {
+        printed.push(line_within(&lines, Duration::from_secs(3)).expect("a line"));
+    }
+    let (_, body) = scrape(&addr, "/metrics?x=1");
+    let after = parse_exposition(&body);
+    assert_eq!(sum_of(&after, "wscode_close_events_total"), 3.0, "{body}");
+    assert_eq!(sum_of(&after, "wscode_scanned_lines_total"), 4.0, "{body}");
+    let bytes = (first.len() + second.len()) as f64;
+    assert_eq!(
+        sum_of(&after, "wscode_scanned_bytes_total"),
+        bytes,
+        "{body}"
+    );
+    // Nothing but the counts is served.
+    assert!(scrape(&addr, "/").0.starts_with("HTTP/1.1 404"));
+    assert!(scrape(&addr, "/etc/passwd").0.starts_with("HTTP/1.1 404"));
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    // The output is what it is without the flag.
+    printed.extend(lines.iter());
+    let whole = [&first[..], &second[..]].concat();
+    let plain = run(&["--label", "gw \"7\\x"], &whole).text();
+    assert_eq!(printed.join("\n") + "\n", plain);
+}
+
+#[test]
+fn metrics_are_served_while_summarising_and_the_summary_is_unchanged() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let mut child = live(&["-s", "--format", "json", "--metrics-listen", "127.0.0.1:0"]);
+    let addr = metrics_address(&mut child);
+    let mut stdin = child.stdin.take().unwrap();
+    let input = b"ws closed with code 1001\nws closed with code 1001\nplain\n";
+    stdin.write_all(input).unwrap();
+    stdin.flush().unwrap();
+    // Nothing is printed until the end: poll the counts instead.
+    let started = Instant::now();
+    loop {
+        let samples = parse_exposition(&scrape(&addr, "/metrics").1);
+        if sum_of(&samples, "wscode_close_events_total") == 2.0 {
+            assert_eq!(sum_of(&samples, "wscode_scanned_lines_total"), 3.0);
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "{samples:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(stdin);
+    let mut out = Vec::new();
+    child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
+    assert!(child.wait().unwrap().success());
+    let plain = run(&["-s", "--format", "json"], input);
+    assert_eq!(String::from_utf8_lossy(&out), plain.text());
+}
+
+#[test]
+fn metrics_listen_refuses_an_address_it_cannot_use() {
+    for addr in ["not an address", "256.1.1.1:80"] {
+        let out = run(&["--metrics-listen", addr], b"ws closed with code 1006\n");
+        assert_eq!(out.code, 2, "{addr}: {}", out.text());
+        assert!(out.stderr.contains("--metrics-listen"), "{}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+}

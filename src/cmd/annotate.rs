@@ -4,10 +4,11 @@
 
 use std::io;
 
-use super::{check_gate, prepare_inputs, to_stdout, Outcome};
+use super::{check_gate, prepare_inputs, serve_metrics, to_stdout, Outcome};
 use crate::config::Annotate;
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::metrics::Tap;
 use crate::pipeline::{stream_source, Context, Failure};
 use crate::print::writer::Output;
 use crate::print::Printer;
@@ -35,7 +36,10 @@ pub fn annotate<W: Output>(
     let ctx = Context::new(&settings.scan, false)?;
     let ctx = &ctx;
     let inputs = &settings.scan.inputs;
-    let printer = Printer::new(out, settings.format, settings.color, settings.only_matching);
+    let mut printer = Printer::new(out, settings.format, settings.color, settings.only_matching);
+    if let Some(metrics) = serve_metrics(&settings.scan)? {
+        printer = printer.with_tap(Tap::new(metrics));
+    }
     // The gate's counts ride along with the printer only when there is a gate.
     let mut sink = Tee(printer, Summary::for_input(0, "", ctx.gate.clone()));
     let mut outcome = Outcome::default();

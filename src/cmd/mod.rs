@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::input::walk::{self, Walked};
 use crate::input::Source;
+use crate::metrics::Metrics;
 use crate::print::writer::{Output, ThreadedWriter};
 use crate::summary::gate::Trip;
 
@@ -257,6 +258,20 @@ pub fn say(what: impl std::fmt::Display) {
     let text = what.to_string();
     let text = crate::term::escape_message(&text);
     let _ = writeln!(io::stderr().lock(), "wscode-annotate: {text}");
+}
+
+/// `--metrics-listen`: starts serving the running counts and says where
+/// (unless `-q`). `None` without the flag.
+pub(crate) fn serve_metrics(scan: &Scan) -> Result<Option<Metrics>, Error> {
+    let Some(addr) = &scan.metrics_listen else {
+        return Ok(None);
+    };
+    let metrics = Metrics::default();
+    let bound = crate::metrics::http::serve(addr, metrics.clone()).map_err(Error::Usage)?;
+    if !scan.quiet {
+        say(format_args!("serving metrics on http://{bound}/metrics"));
+    }
+    Ok(Some(metrics))
 }
 
 /// Writes `bytes` to stdout and flushes: what the small commands print.

@@ -7,16 +7,17 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
-use super::{check_gate, prepare_inputs, to_stdout, Outcome};
+use super::{check_gate, prepare_inputs, serve_metrics, to_stdout, Outcome};
 use crate::config::{Scan, Summarize};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::input::decompress::is_compressed;
 use crate::input::{BatchReader, Source, DEFAULT_BUFFER};
+use crate::metrics::{Metrics, Tap};
 use crate::pipeline::{long_line_note, scan_batches, stream_source, Context, Failure, ScanError};
 use crate::scan::{Fork, Scanned};
 use crate::summary::live::{IntervalWriter, Intervals, Live};
@@ -53,16 +54,15 @@ pub fn summarize<W: Write>(
     let summarize =
         |(index, source): (usize, &Source)| summarize_source(index as u32, source, ctx, None);
     let mut outcome = Outcome::default();
-    let results: Vec<Result<Summarized, Error>> = match (settings.every, &ctx.pool) {
-        (Some(every), _) => {
-            let (results, closed) = summarize_live(settings, every, ctx, &mut out);
+    let metrics = serve_metrics(&settings.scan)?;
+    let results: Vec<Result<Summarized, Error>> = match &ctx.pool {
+        _ if settings.every.is_some() || metrics.is_some() => {
+            let (results, closed) = summarize_live(settings, metrics, ctx, &mut out);
             outcome.output_closed = closed;
             results
         }
-        (None, Some(pool)) => {
-            pool.install(|| inputs.par_iter().enumerate().map(summarize).collect())
-        }
-        (None, None) => inputs.iter().enumerate().map(summarize).collect(),
+        Some(pool) => pool.install(|| inputs.par_iter().enumerate().map(summarize).collect()),
+        None => inputs.iter().enumerate().map(summarize).collect(),
     };
     let mut total = Summary::default();
     for (index, (result, source)) in results.into_iter().zip(inputs).enumerate() {
@@ -103,16 +103,21 @@ pub fn summarize<W: Write>(
     Ok(outcome)
 }
 
-/// `--every`: the inputs summarised one after another on a thread of their
-/// own while this one prints what each interval gathered, at every tick
-/// whether input came or not. Also says whether the output was closed.
+/// `--every` and `--metrics-listen`: the inputs summarised one after
+/// another on a thread of their own, counting for the scrapes as they go,
+/// while this one prints what each interval gathered, at every tick whether
+/// input came or not. Also says whether the output was closed.
 fn summarize_live<W: Write>(
     settings: &Summarize,
-    every: Duration,
+    metrics: Option<Metrics>,
     ctx: &Context,
     out: &mut W,
 ) -> (Vec<Result<Summarized, Error>>, bool) {
-    let intervals = Intervals::default();
+    let intervals = settings.every.map(|_| Intervals::default());
+    let live = LiveOut {
+        intervals: intervals.clone(),
+        metrics,
+    };
     let mut writer = IntervalWriter::new(
         settings.format,
         settings.color,
@@ -128,11 +133,18 @@ fn summarize_live<W: Write>(
                 .inputs
                 .iter()
                 .enumerate()
-                .map(|(i, source)| summarize_source(i as u32, source, ctx, Some(&intervals)))
+                .map(|(i, source)| summarize_source(i as u32, source, ctx, Some(&live)))
                 .collect();
             let _ = done.send(());
             results
         });
+        let (Some(every), Some(intervals)) = (settings.every, intervals) else {
+            // Only serving metrics: nothing to print until the end.
+            let _ = finished.recv();
+            return scan
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        };
         let mut total = Summary::default();
         let mut start = unix_now();
         let mut next = Instant::now() + every;
@@ -171,6 +183,14 @@ fn summarize_live<W: Write>(
     (results, closed)
 }
 
+/// Where a live summary's counts go besides the summary itself.
+struct LiveOut {
+    /// `--every`: each interval's counts.
+    intervals: Option<Intervals>,
+    /// `--metrics-listen`: the scrapes' counts.
+    metrics: Option<Metrics>,
+}
+
 /// Now, in Unix seconds.
 fn unix_now() -> f64 {
     SystemTime::now()
@@ -195,7 +215,7 @@ fn summarize_source(
     index: u32,
     source: &Source,
     ctx: &Context,
-    live: Option<&Intervals>,
+    live: Option<&LiveOut>,
 ) -> Result<Summarized, Error> {
     let name = source.name();
     let mut summary = Summary::for_input(index, &name, ctx.gate.clone());
@@ -262,8 +282,9 @@ fn summarize_source(
         }
     };
     let streamed = match live {
-        Some(intervals) => {
-            let mut sink = Live::new(summary, intervals.clone());
+        Some(live) => {
+            let tap = live.metrics.clone().map(Tap::new);
+            let mut sink = Live::new(summary, (index, &name), live.intervals.clone(), tap);
             let streamed = stream_source(source, ctx, &mut sink, &mut note);
             summary = sink.into_summary();
             streamed

@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use crate::extract::Finding;
 use crate::input::Batch;
+use crate::metrics::Tap;
 use crate::print::writer::{InputRange, Output, Segments};
 use crate::scan::{Fork, Line, PartTooLarge, Sink};
 
@@ -51,6 +52,10 @@ pub struct Printer<W: Write> {
     /// Bytes the parts not yet joined may still hold in memory, shared by
     /// the parts; a part gives its bytes back when it is joined or dropped.
     part_budget: Arc<AtomicUsize>,
+    /// `--metrics-listen`: the counts a scrape shows.
+    tap: Option<Tap>,
+    /// Inputs named so far (the tap counts per input).
+    inputs: u32,
 }
 
 /// Bytes of output that the parts scanned on workers may hold in memory,
@@ -118,7 +123,15 @@ impl<W: Write> Printer<W> {
             more_follow: false,
             scratch: Vec::with_capacity(1024),
             part_budget: Arc::new(AtomicUsize::new(PART_BUDGET)),
+            tap: None,
+            inputs: 0,
         }
+    }
+
+    /// Also counts what is found into `tap`, handed over once per batch.
+    pub fn with_tap(mut self, tap: Tap) -> Self {
+        self.tap = Some(tap);
+        self
     }
 
     /// Names the input the next lines come from (`-` for stdin), and says
@@ -128,6 +141,11 @@ impl<W: Write> Printer<W> {
         self.source.clear();
         self.source.push_str(name);
         self.more_follow = more_follow;
+        if let Some(tap) = &mut self.tap {
+            tap.hand_over();
+            tap.start_input(self.inputs, name);
+        }
+        self.inputs += 1;
     }
 
     /// The writer back (tests read what was printed).
@@ -150,11 +168,15 @@ impl<W: Output> Fork for Printer<W> {
         };
         let mut p = Printer::new(out, self.format, self.color, self.only_matching);
         p.set_source(&self.source, self.more_follow);
+        p.tap = self.tap.as_ref().map(Tap::fork);
         p
     }
 
     /// The part's bytes go to the writer, and back to the budget.
     fn join(&mut self, mut part: Printer<PartBuffer>) -> io::Result<()> {
+        if let (Some(tap), Some(theirs)) = (&mut self.tap, part.tap.take()) {
+            tap.join(theirs);
+        }
         self.out.append(std::mem::take(&mut part.out.segments))
     }
 }
@@ -164,6 +186,9 @@ impl<W: Output> Sink for Printer<W> {
     /// is all new bytes and may be far larger than the batch (a line with
     /// thousands of codes), so it keeps being handed over a buffer at a time.
     fn begin_batch(&mut self, input: &[u8]) {
+        if let Some(tap) = &mut self.tap {
+            tap.batch(input);
+        }
         if self.wants_passthrough() {
             self.out.begin_batch(input);
         }
@@ -186,6 +211,9 @@ impl<W: Output> Sink for Printer<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        if let Some(tap) = &mut self.tap {
+            tap.hand_over();
+        }
         self.out.flush()
     }
 
@@ -205,6 +233,9 @@ impl<W: Output> Sink for Printer<W> {
     }
 
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()> {
+        if let Some(tap) = &mut self.tap {
+            tap.found(findings);
+        }
         match self.format {
             LineFormat::Text => {
                 if findings.is_empty() && self.only_matching {

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::extract::Finding;
 use crate::input::Batch;
+use crate::metrics::Tap;
 use crate::scan::{Fork, Line, Sink};
 use crate::summary::json::Report;
 use crate::summary::report::{codes_by_count, SummaryFormat};
@@ -97,20 +98,33 @@ pub struct Live {
     delta: Summary,
     lines: u64,
     bytes: u64,
-    out: Intervals,
+    /// `--every`: where the interval's counts go.
+    out: Option<Intervals>,
+    /// `--metrics-listen`: the counts a scrape shows.
+    tap: Option<Tap>,
 }
 
 impl Live {
-    /// Counts into `total` (a summary made for its input) and hands the
-    /// interval's counts to `out`.
-    pub fn new(total: Summary, out: Intervals) -> Live {
+    /// Counts into `total` (a summary made for its input, number `index`,
+    /// named `name`), hands the interval's counts to `out` and the
+    /// scrape's to `tap`.
+    pub fn new(
+        total: Summary,
+        (index, name): (u32, &str),
+        out: Option<Intervals>,
+        mut tap: Option<Tap>,
+    ) -> Live {
         let delta = total.fork();
+        if let Some(tap) = &mut tap {
+            tap.start_input(index, name);
+        }
         Live {
             total,
             delta,
             lines: 0,
             bytes: 0,
             out,
+            tap,
         }
     }
 
@@ -122,10 +136,16 @@ impl Live {
     }
 
     fn hand_over(&mut self) {
+        if let Some(tap) = &mut self.tap {
+            tap.hand_over();
+        }
+        let Some(out) = &self.out else {
+            return;
+        };
         let fresh = self.total.fork();
         let mut part = std::mem::replace(&mut self.delta, fresh);
         part.add_scanned(self.lines, self.bytes);
-        let mut gathered = self.out.lock();
+        let mut gathered = out.lock();
         gathered.summary += part;
         gathered.lines += std::mem::take(&mut self.lines);
         gathered.bytes += std::mem::take(&mut self.bytes);
@@ -146,11 +166,23 @@ impl Sink for Live {
     }
 
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()> {
+        if let Some(tap) = &mut self.tap {
+            tap.found(findings);
+        }
         self.total.matched(line, findings)?;
-        self.delta.matched(line, findings)
+        if self.out.is_some() {
+            self.delta.matched(line, findings)?;
+        }
+        Ok(())
     }
 
     fn begin_batch(&mut self, input: &[u8]) {
+        if let Some(tap) = &mut self.tap {
+            tap.batch(input);
+        }
+        if self.out.is_none() {
+            return;
+        }
         self.bytes += input.len() as u64;
         self.lines += memchr::memchr_iter(b'\n', input).count() as u64;
     }
@@ -173,7 +205,11 @@ impl Fork for Live {
     }
 
     fn join(&mut self, part: Summary) -> io::Result<()> {
-        self.delta += part.clone();
+        // Not reached: a live summary scans on one thread (the tap then
+        // misses the part's findings).
+        if self.out.is_some() {
+            self.delta += part.clone();
+        }
         self.total += part;
         Ok(())
     }
