@@ -806,6 +806,43 @@ fn dask_merges_like_one_process() {
     eprintln!("{}", String::from_utf8_lossy(&out.stdout).trim());
 }
 
+/// The same on Spark (local mode), opt-in: `WSCODE_SPARK=1` with a Python
+/// that has pyspark in WSCODE_SPARK_PYTHON and a Java runtime, which
+/// `.ci/spark` installs and runs this with (tests/engines/spark_merge.py):
+/// per path and per file as raw bytes (`binaryFiles`), merged from JSON
+/// Lines, equal to one process; `textFile`'s changes to the bytes are the
+/// ones the README documents.
+#[test]
+fn spark_merges_like_one_process() {
+    if std::env::var_os("WSCODE_SPARK").is_none() {
+        eprintln!("WSCODE_SPARK is not set: the Spark test is opt-in (bash .ci/spark runs it)");
+        return;
+    }
+    let python = std::env::var_os("WSCODE_SPARK_PYTHON")
+        .expect("WSCODE_SPARK is set: WSCODE_SPARK_PYTHON must name a Python with pyspark (bash .ci/spark sets it)");
+    let dir = tempfile::tempdir().unwrap();
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new(python)
+        .arg(format!("{repo}/tests/engines/spark_merge.py"))
+        .arg(util::bin())
+        .arg(dir.path())
+        .arg(repo)
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .output()
+        .expect("the Python in WSCODE_SPARK_PYTHON starts");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("merged summaries equal one process"),
+        "{stdout}"
+    );
+    eprintln!("{}", stdout.trim());
+}
+
 /// A burst that fits one timeline bucket is counted in one: buckets start
 /// at the first close event, not at round minutes.
 #[test]
