@@ -777,6 +777,59 @@ fn merge_refuses_summaries_made_differently() {
     assert_eq!(out.stderr, "");
 }
 
+/// A part made with a code table keeps its names and categories through
+/// `merge` without that table, in every format.
+#[test]
+fn merge_keeps_the_parts_own_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = run(
+        &["-s", "--format", "json", "--codes", "graphql-ws"],
+        b"ws closed with code 4401\nws closed with code 1006\n",
+    );
+    assert_eq!(part.code, 0, "{}", part.stderr);
+    let path = dir.path().join("part.json");
+    std::fs::write(&path, &part.stdout).unwrap();
+    let made: serde_json::Value = serde_json::from_slice(&part.stdout).unwrap();
+    let named = |v: &serde_json::Value| {
+        v["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["code"].as_u64().unwrap(),
+                    c["name"].to_string(),
+                    c["category"].to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(named(&made).contains(&(4401, "\"Unauthorized\"".into(), "\"protocol\"".into())));
+    let merge = |format: &str| {
+        let mut cmd = util::command(&["merge", "--format", format]);
+        cmd.arg(&path).arg(&path);
+        let out = util::run_command(cmd, b"");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("names and categories are the summaries' own"),
+            "{}",
+            out.stderr
+        );
+        out
+    };
+    let merged: serde_json::Value = serde_json::from_slice(&merge("json").stdout).unwrap();
+    assert_eq!(named(&merged), named(&made));
+    assert_eq!(merged["categories"][1]["category"], "protocol", "{merged}");
+    let text = merge("text").text();
+    assert!(text.contains("4401  Unauthorized     protocol"), "{text}");
+    let metrics = merge("prometheus").text();
+    assert!(
+        metrics.contains("code=\"4401\",name=\"Unauthorized\",category=\"protocol\""),
+        "{metrics}"
+    );
+}
+
 /// Scale-out on a real engine: Dask runs the tool per path and per block
 /// (files split mid-way) and `merge -` adds the JSON Lines up to what one
 /// process over all the data gives (tests/engines/dask_merge.py). Needs a

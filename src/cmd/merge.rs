@@ -16,13 +16,13 @@ use crate::summary::{list_or_none, MadeWith, Summary};
 pub fn main(settings: &Merge, quiet: bool) -> Exit {
     let mut report = |e: &Error| message(e);
     let (summary, mut errored) = merge_files(&settings.files, &mut report);
-    // Names and categories come from the tables loaded here: say so when
-    // the summaries were made with others.
+    // Names and categories are the summaries' own: say so when the tables
+    // loaded here would have named the codes otherwise.
     if let Some(made) = &summary.made_with {
         let here = super::summarize::tables_here();
         if made.tables != here && !quiet {
             say(format_args!(
-                "the summaries were made with code tables {}, but names and categories here come from {}; pass the same --codes to merge",
+                "names and categories are the summaries' own (made with code tables {}); the tables loaded here ({}) do not change them",
                 list_or_none(&made.tables),
                 list_or_none(&here)
             ));

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::report::*;
-use crate::codes::{describe, Category};
+use crate::codes::Category;
 use crate::summary::timestamp::format_utc;
 use crate::summary::{CodeKey, CodeStats, InputStats, Location, MadeWith, Summary, Timeline};
 
@@ -185,8 +185,8 @@ impl Report {
                 .into_iter()
                 .map(|(key, s)| CodeReport {
                     code: key.code,
-                    name: describe(key.code).entry.name.to_string(),
-                    category: category_of_key(key).as_str().to_string(),
+                    name: s.name_and_category(key).0.to_string(),
+                    category: s.name_and_category(key).1.as_str().to_string(),
                     rejected: key.rejected,
                     count: s.count,
                     share: share(s.count, events),
@@ -267,6 +267,7 @@ impl Report {
                     last_time: parse_time(&c.last_time),
                     reasons: c.reasons.into_iter().map(|r| (r.reason, r.count)).collect(),
                     other_reasons: c.other_reasons,
+                    named: c.category.parse().ok().map(|category| (c.name, category)),
                 },
             );
         }

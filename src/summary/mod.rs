@@ -80,9 +80,24 @@ pub struct CodeStats {
     pub reasons: BTreeMap<String, u64>,
     /// Occurrences whose reason was dropped by the [`MAX_REASONS`] cap.
     pub other_reasons: u64,
+    /// The name and category a merged summary gave the code (made with its
+    /// own code tables); `None`: as this run's tables describe it.
+    pub named: Option<(String, Category)>,
 }
 
 impl CodeStats {
+    /// The code's name and category as reported: a merged summary's own,
+    /// else as this run's tables describe `key`.
+    pub fn name_and_category(&self, key: CodeKey) -> (&str, Category) {
+        match &self.named {
+            Some((name, category)) => (name, *category),
+            None => {
+                let view = crate::codes::CodeView::of(key.code, key.rejected);
+                (view.name, view.category)
+            }
+        }
+    }
+
     fn new(at: Location) -> Self {
         CodeStats {
             count: 0,
@@ -91,6 +106,7 @@ impl CodeStats {
             first_time: None,
             last_time: None,
             reasons: BTreeMap::new(),
+            named: None,
             other_reasons: 0,
         }
     }
@@ -102,6 +118,9 @@ impl CodeStats {
         self.first_time = min_opt(self.first_time, other.first_time);
         self.last_time = max_opt(self.last_time, other.last_time);
         self.other_reasons += other.other_reasons;
+        if self.named.is_none() {
+            self.named = other.named;
+        }
         for (reason, n) in other.reasons {
             *self.reasons.entry(reason).or_default() += n;
         }

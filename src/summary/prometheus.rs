@@ -3,7 +3,6 @@
 use std::io::{self, Write};
 
 use super::report::*;
-use crate::codes::describe;
 use crate::summary::Summary;
 
 pub(super) fn write_prometheus(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
@@ -31,8 +30,8 @@ pub(super) fn write_prometheus(summary: &Summary, out: &mut dyn Write) -> io::Re
             out,
             "wscode_annotate_close_codes{{code=\"{}\",name=\"{}\",category=\"{}\",rejected=\"{}\"}} {}",
             key.code,
-            label(describe(key.code).entry.name),
-            category_of_key(*key),
+            label(s.name_and_category(*key).0),
+            s.name_and_category(*key).1,
             key.rejected,
             s.count
         )?;

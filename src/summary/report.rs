@@ -58,13 +58,9 @@ pub(super) fn share(n: u64, total: u64) -> f64 {
 pub(super) fn categories(summary: &Summary) -> Vec<(Category, u64)> {
     let mut by: BTreeMap<Category, u64> = BTreeMap::new();
     for (key, stats) in &summary.codes {
-        *by.entry(category_of_key(*key)).or_default() += stats.count;
+        *by.entry(stats.name_and_category(*key).1).or_default() += stats.count;
     }
     by.into_iter().collect()
-}
-
-pub(super) fn category_of_key(key: CodeKey) -> Category {
-    crate::codes::CodeView::of(key.code, key.rejected).category
 }
 
 /// Codes, most frequent first (ties: by number).

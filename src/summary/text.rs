@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::report::*;
-use crate::codes::{describe, Category};
+use crate::codes::Category;
 use crate::summary::timestamp::format_utc;
 use crate::summary::{CodeKey, CodeStats, Summary};
 use crate::term::{columns, fit_left, fit_right, BOLD, RESET};
@@ -119,8 +119,8 @@ pub(super) fn write_text(
         )?;
     }
     writeln!(out, "\n{}", bold("By code"))?;
-    let name_of = |key: CodeKey| {
-        let name = sanitize(describe(key.code).entry.name);
+    let name_of = |key: CodeKey, s: &CodeStats| {
+        let name = sanitize(s.name_and_category(key).0);
         if key.rejected {
             format!("{name} (rejected)")
         } else {
@@ -152,7 +152,7 @@ pub(super) fn write_text(
     // are shortened from the left.
     let mut name_width = rows
         .iter()
-        .map(|(key, _)| columns(&name_of(*key)))
+        .map(|(key, s)| columns(&name_of(*key, s)))
         .max()
         .unwrap_or(4)
         .clamp(4, MAX_NAME_COLUMN);
@@ -202,8 +202,8 @@ pub(super) fn write_text(
         if below { "" } else { "  first → last" }
     )?;
     for (key, s) in rows {
-        let category = category_of_key(key);
-        let name = fit_right(&name_of(key), name_width);
+        let category = s.name_and_category(key).1;
+        let name = fit_right(&name_of(key, s), name_width);
         let name_pad = name_width.saturating_sub(columns(&name));
         let place = place(s, path_room);
         let beside = if below {
