@@ -308,9 +308,12 @@ impl Config {
                     },
                     categories_from_file,
                     patterns,
-                    // A live summary reads its inputs in turn on one thread:
-                    // a stream arrives slower than one thread scans.
+                    // A live summary, and a rate rule's sliding window, read
+                    // the inputs in turn on one thread: a stream arrives
+                    // slower than one thread scans, and a window needs the
+                    // lines in order.
                     threads: if args.every.is_some()
+                        || args.fail_on.iter().any(|r| r.per.is_some())
                         || args.metrics_listen.is_some()
                             && (args.summary || args.format == FormatArg::Prometheus)
                     {

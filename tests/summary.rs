@@ -1317,3 +1317,86 @@ fn metrics_listen_refuses_an_address_it_cannot_use() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn a_rate_rule_counts_lines_within_its_window() {
+    let log: String = (0..30)
+        .map(|s| format!("2026-12-02T10:00:{s:02}Z ws closed with code 1006\n"))
+        .collect();
+    // 30 in total, but one a second: at most 10 within any 10 s.
+    let out = run(&["-s", "--fail-on", "1006>5/10s"], log.as_bytes());
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("--fail-on 1006>5/10s: 10 lines matched within 10 s (limit 5)"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["-s", "--fail-on", "1006>10/10s"], log.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(run(&["-s", "--fail-on", "1006>10"], log.as_bytes()).code, 1);
+    // Annotate mode: every line still comes out; the status says it tripped.
+    let out = run(&["--fail-on", "error>5/10s"], log.as_bytes());
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.text().lines().count(), 30);
+    // Merged summaries have no times per line: refused.
+    let dir = tempfile::tempdir().unwrap();
+    let part = dir.path().join("part.json");
+    std::fs::write(
+        &part,
+        run(&["-s", "--format", "json"], log.as_bytes()).stdout,
+    )
+    .unwrap();
+    let mut cmd = util::command(&["merge", "--fail-on", "1006>5/10s"]);
+    cmd.arg(&part);
+    let out = util::run_command(cmd, b"");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("a rate needs the lines"),
+        "{}",
+        out.stderr
+    );
+    for bad in ["1006/1m", "1006>5/500ms", "1006>5/2d"] {
+        assert_eq!(run(&["-s", "--fail-on", bad], b"").code, 2, "{bad}");
+    }
+}
+
+#[test]
+fn a_rate_rule_trips_on_a_stream_that_never_ends() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let mut child = live(&["-s", "--fail-on", "1006>20/1m"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let started = Instant::now();
+    let mut sent = 0;
+    // Lines without times count at the time they are read; the pipe is
+    // never closed.
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still reading after {sent} lines"
+        );
+        if stdin.write_all(b"ws closed with code 1006\n").is_ok() {
+            sent += 1;
+        }
+        let _ = stdin.flush();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    let mut summary = String::new();
+    stdout.read_to_string(&mut summary).unwrap();
+    assert!(summary.starts_with("Scanned "), "{summary}");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        stderr.contains("--fail-on 1006>20/1m: 21 lines matched within 60 s (limit 20)"),
+        "{stderr}"
+    );
+}

@@ -32,6 +32,14 @@ pub fn main(settings: &Merge, quiet: bool) -> Exit {
     if let Some(gate) = &settings.gate {
         let mut hits = Vec::new();
         for rule in &gate.rules {
+            if rule.per.is_some() {
+                say(format_args!(
+                    "--fail-on {rule}: a rate needs the lines and their times; merged summaries hold only totals (gate where the logs are)"
+                ));
+                errored = true;
+                hits.push(0);
+                continue;
+            }
             match summary.lines_matching(rule) {
                 Some(n) => hits.push(n),
                 None => {

@@ -228,8 +228,12 @@ fn misplaced_subcommand(scan: &Scan) -> Option<String> {
 /// One line on stderr per `--fail-on` rule that tripped.
 fn report_trips(trips: &[Trip]) {
     for trip in trips {
+        let within = trip
+            .per
+            .map(|s| format!(" within {s} s"))
+            .unwrap_or_default();
         say(format_args!(
-            "--fail-on {}: {} line{} matched (limit {})",
+            "--fail-on {}: {} line{} matched{within} (limit {})",
             trip.rule,
             trip.lines,
             if trip.lines == 1 { "" } else { "s" },

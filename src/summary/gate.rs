@@ -2,6 +2,11 @@
 //! range of codes) and, optionally, how many matching lines are tolerated:
 //! `error`, `1006>5`, `4000-4999`, `invalid`. A rule trips when more lines
 //! than its limit carry a matching code; the run then exits with status 1.
+//!
+//! A rule with a rate, `1006>50/1m`, trips when more than its limit of
+//! matching lines fall within any window of that length (by the lines' own
+//! times, else the time they were read), and ends the input there: on a
+//! stream that never ends (`kubectl logs -f`), the gate still answers.
 
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -26,6 +31,8 @@ pub struct Rule {
     pub target: Target,
     /// The rule trips when more than this many lines match.
     pub limit: u64,
+    /// `/DURATION`: the limit is per window of this many seconds.
+    pub per: Option<u64>,
     /// The rule as the user wrote it, for messages.
     pub text: String,
 }
@@ -60,6 +67,49 @@ impl fmt::Display for Rule {
     }
 }
 
+/// The longest rate window: a day.
+pub const MAX_WINDOW: u64 = 24 * 3600;
+
+/// Matching lines within the last `per` seconds, in per-second buckets
+/// (at most `per` of them, so memory is bounded by the window).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateWindow {
+    per: i64,
+    buckets: std::collections::VecDeque<(i64, u64)>,
+    sum: u64,
+}
+
+impl RateWindow {
+    /// An empty window of `per` seconds.
+    pub fn new(per: u64) -> RateWindow {
+        RateWindow {
+            per: per.clamp(1, MAX_WINDOW) as i64,
+            buckets: std::collections::VecDeque::new(),
+            sum: 0,
+        }
+    }
+
+    /// Counts a line at `t` (Unix seconds) and gives the lines within the
+    /// window ending at `t`. A time before the latest one (logs interleaved
+    /// out of order) counts at the latest.
+    pub fn add(&mut self, t: i64) -> u64 {
+        let t = self.buckets.back().map_or(t, |&(last, _)| t.max(last));
+        match self.buckets.back_mut() {
+            Some((last, n)) if *last == t => *n += 1,
+            _ => self.buckets.push_back((t, 1)),
+        }
+        self.sum += 1;
+        while let Some(&(first, n)) = self.buckets.front() {
+            if first > t - self.per {
+                break;
+            }
+            self.sum -= n;
+            self.buckets.pop_front();
+        }
+        self.sum
+    }
+}
+
 /// All `--fail-on` rules of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gate {
@@ -76,10 +126,19 @@ pub struct Trip {
     pub lines: u64,
     /// Lines it tolerates.
     pub limit: u64,
+    /// A rate rule's window, in seconds: `lines` is the most within one.
+    pub per: Option<u64>,
 }
 
 impl Gate {
-    /// The rules that tripped, given the lines each matched.
+    /// Some rule has a rate: the lines must be counted in order, on one
+    /// thread.
+    pub fn has_rates(&self) -> bool {
+        self.rules.iter().any(|r| r.per.is_some())
+    }
+
+    /// The rules that tripped, given the lines each matched (for a rate
+    /// rule, the most within one window).
     pub fn trips(&self, hits: &[u64]) -> Vec<Trip> {
         self.rules
             .iter()
@@ -89,22 +148,41 @@ impl Gate {
                 rule: rule.text.clone(),
                 lines: n,
                 limit: rule.limit,
+                per: rule.per,
             })
             .collect()
     }
 }
 
-/// Parses one comma-separated item: `error`, `1006`, `1006>5`, `4000-4999>10`.
+/// Parses one comma-separated item: `error`, `1006`, `1006>5`,
+/// `4000-4999>10`, `1006>50/1m` (a rate: more than 50 within a minute).
 pub fn parse_rule(item: &str) -> Result<Rule, String> {
     let text = item.trim();
-    let (target, limit) = match text.split_once('>') {
+    let (target, limit, per) = match text.split_once('>') {
         Some((t, n)) => {
+            let (n, per) = match n.split_once('/') {
+                Some((n, window)) => {
+                    let window = crate::summary::live::parse_interval(window)
+                        .map_err(|e| format!("'{text}': the window after '/': {e}"))?;
+                    let secs = window.as_secs_f64().ceil() as u64;
+                    if !(1..=MAX_WINDOW).contains(&secs) || window.subsec_nanos() != 0 {
+                        return Err(format!(
+                            "'{text}': the window after '/' must be whole seconds, from 1s to 24h, e.g. 1006>50/1m"
+                        ));
+                    }
+                    (n, Some(secs))
+                }
+                None => (n, None),
+            };
             let limit = n.trim().parse::<u64>().map_err(|_| {
                 format!("'{text}': the limit after '>' must be a whole number, e.g. 1006>5")
             })?;
-            (t.trim(), limit)
+            (t.trim(), limit, per)
         }
-        None => (text, 0),
+        None if text.contains('/') => {
+            return Err(format!("'{text}': a rate needs a limit, e.g. 1006>50/1m"))
+        }
+        None => (text, 0, None),
     };
     if target.is_empty() {
         return Err(format!("'{text}': name a category or a code before '>'"));
@@ -117,6 +195,7 @@ pub fn parse_rule(item: &str) -> Result<Rule, String> {
     Ok(Rule {
         target,
         limit,
+        per,
         text: text.to_string(),
     })
 }
@@ -144,6 +223,31 @@ mod tests {
             .contains("unknown category 'errors'"));
         assert!(parse_rule("1006>x").unwrap_err().contains("'1006>x'"));
         assert!(parse_rule(">3").is_err());
+    }
+
+    #[test]
+    fn rates_parse_and_windows_slide() {
+        let r = parse_rule("1006>50/1m").unwrap();
+        assert_eq!((r.limit, r.per), (50, Some(60)));
+        assert_eq!(parse_rule("error>3/30s").unwrap().per, Some(30));
+        for bad in [
+            "1006/1m",
+            "1006>5/0s",
+            "1006>5/500ms",
+            "1006>5/2d",
+            "1006>5/",
+        ] {
+            assert!(parse_rule(bad).is_err(), "{bad}");
+        }
+        let mut w = RateWindow::new(10);
+        assert_eq!(w.add(100), 1);
+        assert_eq!(w.add(105), 2);
+        assert_eq!(w.add(109), 3);
+        // 100 leaves the window ending at 110.
+        assert_eq!(w.add(110), 3);
+        // Out of order: counted at the latest time.
+        assert_eq!(w.add(50), 4);
+        assert_eq!(w.add(200), 1);
     }
 
     #[test]

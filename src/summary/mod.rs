@@ -309,8 +309,14 @@ pub struct Summary {
     pub codes: BTreeMap<CodeKey, CodeStats>,
     /// Close events over time.
     pub timeline: Timeline,
-    /// Lines that matched each `--fail-on` rule, in rule order.
+    /// Lines that matched each `--fail-on` rule, in rule order (for a rate
+    /// rule, the most within one of its windows).
     pub gate_hits: Vec<u64>,
+    /// The sliding windows of the rate rules, by rule (`None` for others).
+    rates: Vec<Option<gate::RateWindow>>,
+    /// A summary ends the input when a rate rule trips (annotate mode's
+    /// gate does not: every line still passes through).
+    stop_at_rate_trip: bool,
     /// Lines with at least one code of each category: what a category rule
     /// of `merge --fail-on` counts.
     pub category_lines: BTreeMap<Category, u64>,
@@ -405,6 +411,13 @@ impl Summary {
             },
         );
         s
+    }
+
+    /// Ends the input (every input) when a rate rule of the gate trips: the
+    /// summary's answer is known then, however long a stream goes on.
+    pub fn stopping_at_rate_trip(mut self) -> Summary {
+        self.stop_at_rate_trip = true;
+        self
     }
 
     /// Lines a `--fail-on` rule counts, from the summary's counts (how
@@ -532,8 +545,19 @@ impl AddAssign for Summary {
         if self.gate_hits.len() < other.gate_hits.len() {
             self.gate_hits.resize(other.gate_hits.len(), 0);
         }
-        for (mine, n) in self.gate_hits.iter_mut().zip(other.gate_hits) {
-            *mine += n;
+        let rates: Vec<bool> = self
+            .gate
+            .as_ref()
+            .or(other.gate.as_ref())
+            .map(|g| g.rules.iter().map(|r| r.per.is_some()).collect())
+            .unwrap_or_default();
+        for (i, (mine, n)) in self.gate_hits.iter_mut().zip(other.gate_hits).enumerate() {
+            // A rate is the most within one window: inputs are windows apart.
+            if rates.get(i).copied().unwrap_or(false) {
+                *mine = (*mine).max(n);
+            } else {
+                *mine += n;
+            }
         }
         if self.gate.is_none() {
             self.gate = other.gate;
@@ -551,6 +575,7 @@ impl Fork for Summary {
             .get(&self.current)
             .map_or("", |i| i.name.as_str());
         let mut part = Summary::for_input(self.current, name, self.gate.clone());
+        part.stop_at_rate_trip = self.stop_at_rate_trip;
         part.reference_time = self.reference_time;
         part
     }
@@ -618,9 +643,38 @@ impl Sink for Summary {
             self.timeline.add(t, findings.len() as u64);
         }
         if let Some(gate) = &self.gate {
-            for (hits, rule) in self.gate_hits.iter_mut().zip(&gate.rules) {
-                if findings.iter().any(|f| rule.matches(f.code, f.category())) {
-                    *hits += 1;
+            if self.rates.len() < gate.rules.len() {
+                self.rates = gate
+                    .rules
+                    .iter()
+                    .map(|r| r.per.map(gate::RateWindow::new))
+                    .collect();
+            }
+            for ((hits, rule), rate) in self
+                .gate_hits
+                .iter_mut()
+                .zip(&gate.rules)
+                .zip(&mut self.rates)
+            {
+                if !findings.iter().any(|f| rule.matches(f.code, f.category())) {
+                    continue;
+                }
+                match rate {
+                    None => *hits += 1,
+                    Some(window) => {
+                        let now = time.unwrap_or_else(|| {
+                            std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .map_or(0, |d| d.as_secs() as i64)
+                        });
+                        let within = window.add(now);
+                        if within > rule.limit && *hits <= rule.limit && self.stop_at_rate_trip {
+                            // Tripped: the answer is known, however long the
+                            // input goes on.
+                            crate::interrupt::stop_input();
+                        }
+                        *hits = (*hits).max(within);
+                    }
                 }
             }
         }
