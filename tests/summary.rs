@@ -1400,3 +1400,114 @@ fn a_rate_rule_trips_on_a_stream_that_never_ends() {
         "{stderr}"
     );
 }
+
+/// GET `path` from `addr` as HTTP/1.0 (so the reply is never chunked): the
+/// body, or `None` when nothing answers.
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).ok()?;
+    reply
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+}
+
+/// A real Prometheus scrapes `--metrics-listen` and its query API sums the
+/// counters to what the tool counted. Opt-in (`WSCODE_PROMETHEUS=1`, with
+/// `prometheus` on PATH or in WSCODE_PROMETHEUS_BIN; Debian's package).
+#[test]
+fn a_real_prometheus_scrapes_the_counts() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    if std::env::var_os("WSCODE_PROMETHEUS").is_none() {
+        eprintln!("WSCODE_PROMETHEUS is not set: the Prometheus test is opt-in");
+        return;
+    }
+    let prometheus = std::env::var("WSCODE_PROMETHEUS_BIN").unwrap_or("prometheus".into());
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (tool_port, prom_port) = (free_port(), free_port());
+    let tool_addr = format!("127.0.0.1:{tool_port}");
+    let mut child = live(&["-o", "--metrics-listen", &tool_addr, "--label", "gw-1"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = lines_of(&mut child);
+    let log = b"websocket: close 1006 (abnormal closure)\nws closed with code 1006\nclosing with 1011 Internal server error\nplain\n";
+    stdin.write_all(log).unwrap();
+    stdin.flush().unwrap();
+    for _ in 0..3 {
+        line_within(&lines, Duration::from_secs(5)).expect("an annotated line");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: wscode\n    static_configs:\n      - targets: ['{tool_addr}']\n"
+        ),
+    )
+    .unwrap();
+    let mut server = std::process::Command::new(&prometheus)
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.path().join("data").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{prometheus} does not start: {e}"));
+    let prom_addr = format!("127.0.0.1:{prom_port}");
+    let started = Instant::now();
+    let query = "/api/v1/query?query=sum%28wscode_close_events_total%29";
+    let answer = loop {
+        let body = http_get(&prom_addr, query).unwrap_or_default();
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        let result = &value["data"]["result"][0]["value"][1];
+        if result.is_string() {
+            break result.as_str().unwrap().to_string();
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = server.kill();
+            panic!("Prometheus has no samples after 60 s: {body}");
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    let by_code = http_get(
+        &prom_addr,
+        "/api/v1/query?query=sum%20by%20%28code%29%20%28wscode_close_events_total%29",
+    )
+    .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    assert_eq!(answer, "3", "sum(wscode_close_events_total)");
+    let v: serde_json::Value = serde_json::from_str(&by_code).unwrap();
+    let mut codes: Vec<(String, String)> = v["data"]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["metric"]["code"].as_str().unwrap().to_string(),
+                r["value"][1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        [("1006".into(), "2".into()), ("1011".into(), "1".into())]
+    );
+}
