@@ -6,6 +6,20 @@ use serde_json::Value;
 
 use crate::util::{self, command, run, run_command, Output};
 
+/// The fields lookup's code object and annotate mode's JSON record share
+/// (the code's `CodeView`, and `on_wire`).
+const VIEW_FIELDS: [&str; 9] = [
+    "code",
+    "name",
+    "category",
+    "range",
+    "meaning",
+    "recovery",
+    "hint",
+    "reconnect",
+    "on_wire",
+];
+
 /// Runs `wscode-annotate lookup ARGS` at a fixed terminal width.
 fn lookup(args: &[&str]) -> Output {
     lookup_at(100, args)
@@ -98,17 +112,7 @@ fn json_has_annotate_modes_field_names_and_values() {
         b"sent 1011 (internal error) keepalive ping timeout; no close frame received\n",
     );
     let record = &annotated.json()[0];
-    for field in [
-        "code",
-        "name",
-        "category",
-        "range",
-        "meaning",
-        "recovery",
-        "hint",
-        "reconnect",
-        "on_wire",
-    ] {
+    for field in VIEW_FIELDS {
         assert_eq!(card[field], record[field], "field {field}");
     }
     assert_eq!(card["exact"], true);
@@ -442,17 +446,6 @@ fn the_readme_sample_card_is_real() {
 /// registered one, a private one, an invalid one and one from a code table.
 #[test]
 fn lookup_objects_and_annotate_records_share_their_fields() {
-    let shared = [
-        "code",
-        "name",
-        "category",
-        "range",
-        "meaning",
-        "recovery",
-        "hint",
-        "reconnect",
-        "on_wire",
-    ];
     for (tables, code) in [
         (None, "1006"),
         (None, "3003"),
@@ -473,7 +466,7 @@ fn lookup_objects_and_annotate_records_share_their_fields() {
         let out = run(&look, b"");
         let objects: Value = serde_json::from_slice(&out.stdout).expect("lookup JSON");
         let object = &objects[0];
-        for key in shared {
+        for key in VIEW_FIELDS {
             assert!(!object[key].is_null(), "{code}: lookup has no {key}");
             assert_eq!(records[0][key], object[key], "{code}: {key} differs");
         }

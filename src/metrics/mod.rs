@@ -184,38 +184,34 @@ pub fn write_exposition(counters: &Counters, out: &mut dyn Write) -> io::Result<
             label(source(input)),
         )?;
     }
-    writeln!(
-        out,
-        "# HELP wscode_scanned_lines_total Lines read, by source."
-    )?;
-    writeln!(out, "# TYPE wscode_scanned_lines_total counter")?;
-    for c in &counters.inputs {
+    /// A counter of what was read: its name, its help and its count.
+    type Read = (&'static str, &'static str, fn(&InputCounts) -> u64);
+    let read: [Read; 2] = [
+        ("lines", "Lines", |c| c.lines),
+        ("bytes", "Bytes", |c| c.bytes),
+    ];
+    for (what, help, count) in read {
         writeln!(
             out,
-            "wscode_scanned_lines_total{{source=\"{}\"}} {}",
-            label(&c.name),
-            c.lines
+            "# HELP wscode_scanned_{what}_total {help} read, by source."
         )?;
-    }
-    writeln!(
-        out,
-        "# HELP wscode_scanned_bytes_total Bytes read, by source."
-    )?;
-    writeln!(out, "# TYPE wscode_scanned_bytes_total counter")?;
-    for c in &counters.inputs {
-        writeln!(
-            out,
-            "wscode_scanned_bytes_total{{source=\"{}\"}} {}",
-            label(&c.name),
-            c.bytes
-        )?;
+        writeln!(out, "# TYPE wscode_scanned_{what}_total counter")?;
+        for c in &counters.inputs {
+            writeln!(
+                out,
+                "wscode_scanned_{what}_total{{source=\"{}\"}} {}",
+                label(&c.name),
+                count(c)
+            )?;
+        }
     }
     Ok(())
 }
 
-/// A label value: backslash, quote and newline escaped, as the text format
-/// requires (a source name comes from the command line or `--label`).
-fn label(s: &str) -> String {
+/// A Prometheus label value: backslash, quote and newline escaped, as the
+/// text format requires (a source name comes from the command line or
+/// `--label`). The summary's `--format prometheus` uses it too.
+pub fn label(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")

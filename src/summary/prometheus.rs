@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::report::*;
+use crate::metrics::label;
 use crate::summary::Summary;
 
 pub(super) fn write_prometheus(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
@@ -62,13 +63,6 @@ pub(super) fn write_prometheus(summary: &Summary, out: &mut dyn Write) -> io::Re
         }
     }
     Ok(())
-}
-
-/// A Prometheus label value: backslash, quote and newline escaped.
-pub(super) fn label(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 BIN, WORK, REPO = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -109,3 +110,13 @@ def check_reasons(report, whole):
     n = sum(r["count"] for r in code["reasons"]) + code["other_reasons"]
     if n != sum(r["count"] for r in top["reasons"]) + top["other_reasons"]:
         fail("reasons do not add up")
+
+
+def one_process(paths):
+    """The summary of all `paths` by one process, and how long it took."""
+    started = time.monotonic()
+    code, out, err = tool(["--summary", "--format", "json", *paths])
+    alone = time.monotonic() - started
+    if code != 0:
+        fail(f"one process: status {code}: {err}")
+    return json.loads(out), alone

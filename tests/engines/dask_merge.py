@@ -8,7 +8,6 @@ that .ci/run installs Dask into:
 Exits non-zero with a message on the first difference.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -20,19 +19,14 @@ from distributed import Client, LocalCluster
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (  # noqa: E402
-    annotate_block, check_reasons, comparable, fail, make_inputs, merged,
+    annotate_block, check_reasons, comparable, fail, make_inputs, merged, one_process,
     summarize_block, summarize_path, tool,
 )
 
 
 def main():
     paths = make_inputs()
-    started = time.monotonic()
-    code, out, err = tool(["--summary", "--format", "json", *paths])
-    alone = time.monotonic() - started
-    if code != 0:
-        fail(f"one process: status {code}: {err}")
-    whole = json.loads(out)
+    whole, alone = one_process(paths)
 
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                            dashboard_address=None)

@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (  # noqa: E402  (the same inputs and checks as Dask's)
-    BIN, check_reasons, comparable, fail, make_inputs, merged, tool,
+    BIN, check_reasons, comparable, fail, make_inputs, merged, one_process, tool,
 )
 
 from pyspark import SparkConf, SparkContext  # noqa: E402
@@ -41,12 +41,7 @@ def on_worker(binary):
 
 def main():
     paths = make_inputs()
-    started = time.monotonic()
-    code, out, err = tool(["--summary", "--format", "json", *paths])
-    alone = time.monotonic() - started
-    if code != 0:
-        fail(f"one process: status {code}: {err}")
-    whole = json.loads(out)
+    whole, alone = one_process(paths)
 
     conf = (SparkConf().setMaster("local[2]").setAppName("wscode-annotate")
             .set("spark.ui.enabled", "false"))
