@@ -1511,3 +1511,63 @@ fn a_real_prometheus_scrapes_the_counts() {
         [("1006".into(), "2".into()), ("1011".into(), "1".into())]
     );
 }
+
+/// The summary says which pod, container or host the closes came from,
+/// read from kubectl and docker compose prefixes, JSON and logfmt keys and
+/// syslog headers, and `merge` adds origins up.
+#[test]
+fn the_summary_breaks_closes_down_by_origin() {
+    let mut log = String::new();
+    for i in 0..30 {
+        log.push_str(&format!(
+            "[pod/gw-7d9f-x2x/gateway] 2026-11-24T03:12:{i:02}Z websocket: close 1006 (abnormal closure)\n"
+        ));
+    }
+    log.push_str("gateway-2  | websocket: close 1001 (going away)\n");
+    log.push_str("{\"pod\":\"gw-3\",\"msg\":\"ws closed\",\"close_code\":1012}\n");
+    log.push_str("Nov 24 03:12:01 edge-4 gateway[77]: websocket: close 1011 (internal error)\n");
+    log.push_str("websocket: close 1000 (normal)\n");
+    let text = run(&["-s"], log.as_bytes()).text();
+    let section = text.split("By origin").nth(1).expect("a By origin section");
+    let rows: Vec<&str> = section
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(rows.len(), 4, "{section}");
+    assert!(
+        rows[0].contains("gw-7d9f-x2x") && rows[0].contains("30") && rows[0].contains("1006 ×30"),
+        "{section}"
+    );
+    for name in ["gateway-2", "gw-3", "edge-4"] {
+        assert!(section.contains(name), "{name}: {section}");
+    }
+    let part = run(&["-s", "--format", "json"], log.as_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&part.stdout).unwrap();
+    assert_eq!(v["origins"][0]["origin"], "gw-7d9f-x2x");
+    assert_eq!(v["origins"][0]["events"], 30);
+    assert_eq!(v["origins"][0]["codes"][0]["code"], 1006);
+    assert_eq!(v["origins"][0]["first_time"], "2026-11-24T03:12:00Z");
+    let events: u64 = v["origins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["events"].as_u64().unwrap())
+        .sum();
+    assert_eq!(events, 33, "the unprefixed line has no origin");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("part.json");
+    std::fs::write(&path, &part.stdout).unwrap();
+    let mut cmd = util::command(&["merge", "--format", "json"]);
+    cmd.arg(&path).arg(&path);
+    let merged: serde_json::Value =
+        serde_json::from_slice(&util::run_command(cmd, b"").stdout).unwrap();
+    assert_eq!(merged["origins"][0]["events"], 60);
+    // Lines that name no origin add no section and no field.
+    let plain = run(
+        &["-s", "--format", "json"],
+        b"websocket: close 1006 (abnormal closure)\n",
+    );
+    let p: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(p.get("origins").is_none(), "{p}");
+}

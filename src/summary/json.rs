@@ -41,6 +41,45 @@ pub struct Report {
     /// with; absent in summaries from before this field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made_with: Option<MadeWith>,
+    /// Close events by the pod, container or host the lines name, most
+    /// first; absent when no line names one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<OriginReport>,
+    /// Events from origins past the cap of distinct ones.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub other_origins: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Close events from one pod, container or host.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct OriginReport {
+    /// The name as the lines give it.
+    pub origin: String,
+    /// Close events.
+    pub events: u64,
+    /// Its share of all events, 0-1.
+    pub share: f64,
+    /// Events by code, most first.
+    pub codes: Vec<OriginCode>,
+    /// The earliest dated event, RFC 3339 UTC.
+    pub first_time: Option<String>,
+    /// The latest dated event, RFC 3339 UTC.
+    pub last_time: Option<String>,
+}
+
+/// One code's events from one origin.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct OriginCode {
+    /// The close code.
+    pub code: u32,
+    /// Whether it was reported as refused on the wire.
+    pub rejected: bool,
+    /// Events.
+    pub count: u64,
 }
 
 /// One input's totals, so a merged summary still says where events came from.
@@ -151,7 +190,33 @@ impl Report {
             line: at.line,
         };
         let span = summary.time_span();
+        let mut origins: Vec<_> = summary.origins.iter().collect();
+        origins.sort_by(|a, b| b.1.events.cmp(&a.1.events).then(a.0.cmp(b.0)));
+        let origins = origins
+            .into_iter()
+            .map(|(name, o)| {
+                let mut codes: Vec<_> = o.codes.iter().collect();
+                codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+                OriginReport {
+                    origin: name.clone(),
+                    events: o.events,
+                    share: share(o.events, events),
+                    codes: codes
+                        .into_iter()
+                        .map(|(key, n)| OriginCode {
+                            code: key.code,
+                            rejected: key.rejected,
+                            count: *n,
+                        })
+                        .collect(),
+                    first_time: o.first_time.map(format_utc),
+                    last_time: o.last_time.map(format_utc),
+                }
+            })
+            .collect();
         Report {
+            origins,
+            other_origins: summary.other_origins,
             made_with: summary.made_with.clone(),
             schema: SCHEMA.to_string(),
             lines: summary.lines(),
@@ -280,6 +345,28 @@ impl Report {
                 .map(|b| (b.start_unix, b.events))
                 .collect(),
         };
+        summary.other_origins = self.other_origins;
+        for o in self.origins {
+            summary.origins.insert(
+                o.origin,
+                crate::summary::origin::OriginStats {
+                    events: o.events,
+                    codes: o
+                        .codes
+                        .into_iter()
+                        .map(|c| {
+                            let key = CodeKey {
+                                code: c.code,
+                                rejected: c.rejected,
+                            };
+                            (key, c.count)
+                        })
+                        .collect(),
+                    first_time: parse_time(&o.first_time),
+                    last_time: parse_time(&o.last_time),
+                },
+            );
+        }
         summary
     }
 }

@@ -10,6 +10,7 @@
 pub mod gate;
 pub mod json;
 pub mod live;
+pub mod origin;
 mod prometheus;
 pub mod report;
 mod text;
@@ -324,6 +325,10 @@ pub struct Summary {
     pub category_lines_missing: bool,
     /// What the counts were made with (tables, patterns, filters), when known.
     pub made_with: Option<MadeWith>,
+    /// Close events by the pod, container or host the lines name.
+    pub origins: BTreeMap<String, origin::OriginStats>,
+    /// Events from origins past [`origin::MAX_ORIGINS`].
+    pub other_origins: u64,
     gate: Option<Arc<Gate>>,
     /// The input whose lines are being added.
     current: u32,
@@ -390,6 +395,8 @@ impl PartialEq for Summary {
             && self.gate_hits == other.gate_hits
             && self.category_lines == other.category_lines
             && self.category_lines_missing == other.category_lines_missing
+            && self.origins == other.origins
+            && self.other_origins == other.other_origins
     }
 }
 
@@ -411,6 +418,25 @@ impl Summary {
             },
         );
         s
+    }
+
+    /// Adds `stats` to origin `name`, within [`origin::MAX_ORIGINS`].
+    fn add_origin(&mut self, name: String, stats: origin::OriginStats) {
+        let full = self.origins.len() >= origin::MAX_ORIGINS;
+        match self.origins.get_mut(&name) {
+            Some(mine) => {
+                mine.events += stats.events;
+                for (key, n) in stats.codes {
+                    *mine.codes.entry(key).or_default() += n;
+                }
+                mine.first_time = min_opt(mine.first_time, stats.first_time);
+                mine.last_time = max_opt(mine.last_time, stats.last_time);
+            }
+            None if full => self.other_origins += stats.events,
+            None => {
+                self.origins.insert(name, stats);
+            }
+        }
     }
 
     /// Ends the input (every input) when a rate rule of the gate trips: the
@@ -542,6 +568,10 @@ impl AddAssign for Summary {
             *self.category_lines.entry(category).or_default() += n;
         }
         self.category_lines_missing |= other.category_lines_missing;
+        self.other_origins += other.other_origins;
+        for (name, stats) in other.origins {
+            self.add_origin(name, stats);
+        }
         if self.gate_hits.len() < other.gate_hits.len() {
             self.gate_hits.resize(other.gate_hits.len(), 0);
         }
@@ -642,6 +672,23 @@ impl Sink for Summary {
         if let Some(t) = time {
             self.timeline.add(t, findings.len() as u64);
         }
+        if let Some(name) = origin::origin_of(line.text) {
+            let mut one = origin::OriginStats {
+                events: findings.len() as u64,
+                first_time: time,
+                last_time: time,
+                ..Default::default()
+            };
+            for f in findings {
+                *one.codes
+                    .entry(CodeKey {
+                        code: f.code,
+                        rejected: f.rejected(),
+                    })
+                    .or_default() += 1;
+            }
+            self.add_origin(name, one);
+        }
         if let Some(gate) = &self.gate {
             if self.rates.len() < gate.rules.len() {
                 self.rates = gate
@@ -695,105 +742,4 @@ fn truncate(s: &str, max: usize) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timeline_coarsens_deterministically() {
-        let mut a = Timeline::default();
-        let mut b = Timeline::default();
-        let mut whole = Timeline::default();
-        for t in 0..10_000i64 {
-            whole.add(t * 3, 1);
-            if t % 2 == 0 {
-                a.add(t * 3, 1);
-            } else {
-                b.add(t * 3, 1);
-            }
-        }
-        a.merge(b);
-        assert_eq!(a, whole);
-        assert!(whole.buckets.len() <= MAX_BUCKETS);
-        assert_eq!(whole.buckets.values().sum::<u64>(), 10_000);
-    }
-
-    #[test]
-    fn reasons_keep_every_frequent_one_in_any_order_within_the_bound() {
-        let at = Location { input: 0, line: 1 };
-        // Reasons that carry ids: 3000 distinct ones seen once, and a few
-        // frequent ones arriving after and among them.
-        let mut stream: Vec<String> = (0..3000).map(|i| format!("conn c-{i} reset")).collect();
-        for k in 0..400 {
-            stream.insert(1000 + k * 5, "unexpected EOF".to_string());
-        }
-        for k in 0..60 {
-            stream.push(format!("idle timeout {}", k % 3));
-        }
-        let truth = |r: &str| stream.iter().filter(|s| *s == r).count() as u64;
-        let n = stream.len() as u64;
-        let bound = n / (MAX_REASONS as u64 + 1);
-        let check = |stats: &CodeStats, what: &str| {
-            assert!(stats.reasons.len() <= MAX_REASONS, "{what}");
-            assert_eq!(
-                stats.reasons.values().sum::<u64>() + stats.other_reasons,
-                n,
-                "{what}: counts add up"
-            );
-            for (reason, &kept) in &stats.reasons {
-                let t = truth(reason);
-                assert!(
-                    kept <= t && t - kept <= bound,
-                    "{what}: {reason} {kept} of {t}"
-                );
-            }
-            let eof = stats.reasons.get("unexpected EOF").copied().unwrap_or(0);
-            assert!(
-                eof + bound >= 400,
-                "{what}: the frequent reason is kept ({eof})"
-            );
-            assert_eq!(stats.top_reasons()[0].0, "unexpected EOF", "{what}");
-        };
-        let mut one = CodeStats::new(at);
-        for r in &stream {
-            one.add_reason(r);
-        }
-        check(&one, "one scan");
-        let mut reversed = CodeStats::new(at);
-        for r in stream.iter().rev() {
-            reversed.add_reason(r);
-        }
-        check(&reversed, "reversed");
-        // Split in parts, merged in either order.
-        let mut parts: Vec<CodeStats> = (0..4).map(|_| CodeStats::new(at)).collect();
-        for (i, r) in stream.iter().enumerate() {
-            parts[i * 4 / stream.len()].add_reason(r);
-        }
-        let mut forward = CodeStats::new(at);
-        for p in parts.iter().cloned() {
-            forward.merge(p);
-        }
-        check(&forward, "merged");
-        let mut backward = CodeStats::new(at);
-        for p in parts.into_iter().rev() {
-            backward.merge(p);
-        }
-        check(&backward, "merged backwards");
-    }
-
-    #[test]
-    fn reasons_are_exact_up_to_the_cap() {
-        let at = Location { input: 0, line: 1 };
-        let mut one = CodeStats::new(at);
-        let mut parts = [CodeStats::new(at), CodeStats::new(at)];
-        for i in 0..(MAX_REASONS as u64 * 3) {
-            let reason = format!("reason {}", i % MAX_REASONS as u64);
-            one.add_reason(&reason);
-            parts[(i % 2) as usize].add_reason(&reason);
-        }
-        let [mut a, b] = parts;
-        a.merge(b);
-        assert_eq!(a.reasons, one.reasons);
-        assert_eq!(one.other_reasons, 0);
-        assert!(one.reasons.values().all(|&n| n == 3));
-    }
-}
+mod tests;

@@ -229,7 +229,72 @@ pub(super) fn write_text(
         }
     }
     write_timeline(summary, width, out)?;
+    write_origins(summary, width, out)?;
     write_inputs(summary, width, common, out)
+}
+
+/// Origins listed under "By origin".
+const ORIGINS_SHOWN: usize = 10;
+
+/// `By origin`: the pods, containers or hosts the lines name, most close
+/// events first, each with its three most frequent codes.
+fn write_origins(summary: &Summary, width: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
+    if summary.origins.is_empty() {
+        return Ok(());
+    }
+    let events = summary.events().max(1);
+    let mut rows: Vec<_> = summary.origins.iter().collect();
+    rows.sort_by(|a, b| b.1.events.cmp(&a.1.events).then(a.0.cmp(b.0)));
+    writeln!(
+        out,
+        "\nBy origin (pod, container or host named in the lines)"
+    )?;
+    let name_width = rows
+        .iter()
+        .take(ORIGINS_SHOWN)
+        .map(|(name, _)| columns(&sanitize(name)))
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    for (name, stats) in rows.iter().take(ORIGINS_SHOWN) {
+        let mut codes: Vec<_> = stats.codes.iter().collect();
+        codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let list: Vec<String> = codes
+            .iter()
+            .take(3)
+            .map(|(key, n)| format!("{} ×{}", key.code, group(**n)))
+            .collect();
+        let name = fit_right(&sanitize(name), name_width);
+        let pad = name_width.saturating_sub(columns(&name));
+        let line = format!(
+            "  {name}{:pad$} {:>9} {:>5.1}%  {}",
+            "",
+            group(stats.events),
+            stats.events as f64 * 100.0 / events as f64,
+            list.join(", ")
+        );
+        let line = match width {
+            Some(w) => fit_right(&line, w),
+            None => line,
+        };
+        writeln!(out, "{line}")?;
+    }
+    let more = rows.len().saturating_sub(ORIGINS_SHOWN);
+    if more > 0 || summary.other_origins > 0 {
+        let hidden: u64 = rows
+            .iter()
+            .skip(ORIGINS_SHOWN)
+            .map(|(_, s)| s.events)
+            .sum::<u64>()
+            + summary.other_origins;
+        writeln!(
+            out,
+            "  … {} more, {}",
+            group(more as u64),
+            counted(hidden, "close event")
+        )?;
+    }
+    Ok(())
 }
 
 /// A code's reasons, most frequent first, as many as fit, with how many
