@@ -300,6 +300,13 @@ impl Config {
                 } else {
                     args.category
                 };
+                // Prometheus metrics are a summary.
+                let summarizing = args.summary || args.format == FormatArg::Prometheus;
+                let gate = (!args.fail_on.is_empty()).then(|| {
+                    Arc::new(Gate {
+                        rules: args.fail_on,
+                    })
+                });
                 let scan = Scan {
                     inputs,
                     filter: Filter {
@@ -313,20 +320,15 @@ impl Config {
                     // slower than one thread scans, and a window needs the
                     // lines in order.
                     threads: if args.every.is_some()
-                        || args.fail_on.iter().any(|r| r.per.is_some())
-                        || args.metrics_listen.is_some()
-                            && (args.summary || args.format == FormatArg::Prometheus)
+                        || gate.as_ref().is_some_and(|g| g.has_rates())
+                        || args.metrics_listen.is_some() && summarizing
                     {
                         1
                     } else {
                         chosen_threads.unwrap_or(env.cpus).clamp(1, max_threads)
                     },
                     threads_chosen: chosen_threads.is_some(),
-                    gate: (!args.fail_on.is_empty()).then(|| {
-                        Arc::new(Gate {
-                            rules: args.fail_on,
-                        })
-                    }),
+                    gate,
                     search_zip: args.search_zip,
                     recursive: args.recursive,
                     max_line: args.max_line_length.unwrap_or(DEFAULT_MAX_LINE),
@@ -357,17 +359,14 @@ impl Config {
                     }
                 }
                 match args.format {
-                    // Prometheus metrics are a summary.
-                    _ if args.summary || args.format == FormatArg::Prometheus => {
-                        Command::Summarize(Summarize {
-                            scan,
-                            format: summary_format,
-                            color: color(args.color, summary_format == SummaryFormat::Text),
-                            width,
-                            every: args.every,
-                            redraw: env.stdout_is_terminal,
-                        })
-                    }
+                    _ if summarizing => Command::Summarize(Summarize {
+                        scan,
+                        format: summary_format,
+                        color: color(args.color, summary_format == SummaryFormat::Text),
+                        width,
+                        every: args.every,
+                        redraw: env.stdout_is_terminal,
+                    }),
                     arg => {
                         let format = match arg {
                             FormatArg::Json => LineFormat::Json,

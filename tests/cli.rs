@@ -196,13 +196,7 @@ fn a_closed_output_pipe_ends_quietly_with_status_zero() {
         .read_exact(&mut first)
         .unwrap();
     drop(child.stdout.take());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = util::read_string(child.stderr.take().unwrap());
     let status = child.wait().unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(status.code(), Some(0), "stderr: {stderr}");

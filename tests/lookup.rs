@@ -416,13 +416,7 @@ fn a_closed_pipe_ends_lookup_quietly() {
     let mut first = [0u8; 4];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = util::read_string(child.stderr.take().unwrap());
     assert!(status.code() == Some(0), "{status:?} {stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }

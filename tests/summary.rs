@@ -1363,11 +1363,11 @@ fn a_rate_rule_counts_lines_within_its_window() {
 
 #[test]
 fn a_rate_rule_trips_on_a_stream_that_never_ends() {
-    use std::io::{Read, Write};
+    use std::io::Write;
     use std::time::{Duration, Instant};
     let mut child = live(&["-s", "--fail-on", "1006>20/1m"]);
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
     let started = Instant::now();
     let mut sent = 0;
     // Lines without times count at the time they are read; the pipe is
@@ -1385,16 +1385,9 @@ fn a_rate_rule_trips_on_a_stream_that_never_ends() {
     }
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
-    let mut summary = String::new();
-    stdout.read_to_string(&mut summary).unwrap();
+    let summary = util::read_string(stdout);
     assert!(summary.starts_with("Scanned "), "{summary}");
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = util::read_string(child.stderr.take().unwrap());
     assert!(
         stderr.contains("--fail-on 1006>20/1m: 21 lines matched within 60 s (limit 20)"),
         "{stderr}"

@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -22,6 +22,7 @@ use crate::pipeline::{long_line_note, scan_batches, stream_source, Context, Fail
 use crate::scan::{Fork, Scanned};
 use crate::summary::live::{IntervalWriter, Intervals, Live};
 use crate::summary::report;
+use crate::summary::timestamp::unix_now;
 use crate::summary::{MadeWith, Summary};
 
 /// Summarises to stdout, as the binary does. Ctrl-C prints what was read,
@@ -104,19 +105,30 @@ pub fn summarize<W: Write>(
 }
 
 /// `--every` and `--metrics-listen`: the inputs summarised one after
-/// another on a thread of their own, counting for the scrapes as they go,
-/// while this one prints what each interval gathered, at every tick whether
-/// input came or not. Also says whether the output was closed.
+/// another, counting for the scrapes as they go; with `--every`, on a
+/// thread of their own while this one prints what each interval gathered,
+/// at every tick whether input came or not. Also says whether the output
+/// was closed.
 fn summarize_live<W: Write>(
     settings: &Summarize,
     metrics: Option<Metrics>,
     ctx: &Context,
     out: &mut W,
 ) -> (Vec<Result<Summarized, Error>>, bool) {
-    let intervals = settings.every.map(|_| Intervals::default());
+    let intervals = Intervals::default();
     let live = LiveOut {
-        intervals: intervals.clone(),
+        intervals: settings.every.map(|_| intervals.clone()),
         metrics,
+    };
+    let summarize_all = || -> Vec<Result<Summarized, Error>> {
+        let inputs = settings.scan.inputs.iter().enumerate();
+        inputs
+            .map(|(i, source)| summarize_source(i as u32, source, ctx, Some(&live)))
+            .collect()
+    };
+    let Some(every) = settings.every else {
+        // Only serving metrics: nothing to print until the end.
+        return (summarize_all(), false);
     };
     let mut writer = IntervalWriter::new(
         settings.format,
@@ -128,23 +140,10 @@ fn summarize_live<W: Write>(
     let mut closed = false;
     let results = std::thread::scope(|s| {
         let scan = s.spawn(|| {
-            let results: Vec<_> = settings
-                .scan
-                .inputs
-                .iter()
-                .enumerate()
-                .map(|(i, source)| summarize_source(i as u32, source, ctx, Some(&live)))
-                .collect();
+            let results = summarize_all();
             let _ = done.send(());
             results
         });
-        let (Some(every), Some(intervals)) = (settings.every, intervals) else {
-            // Only serving metrics: nothing to print until the end.
-            let _ = finished.recv();
-            return scan
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        };
         let mut total = Summary::default();
         let mut start = unix_now();
         let mut next = Instant::now() + every;
@@ -189,13 +188,6 @@ struct LiveOut {
     intervals: Option<Intervals>,
     /// `--metrics-listen`: the scrapes' counts.
     metrics: Option<Metrics>,
-}
-
-/// Now, in Unix seconds.
-fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// One input summarised: the summary, the number of its first line longer

@@ -18,6 +18,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::codes::CodeView;
 use crate::extract::Finding;
 
+/// The lines in a batch: its newlines.
+pub fn lines_in(input: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', input).count() as u64
+}
+
 /// The counts a scrape shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
@@ -106,6 +111,14 @@ impl Tap {
     /// A batch about to be scanned: its lines and bytes (on the scan's own
     /// thread only, which sees every batch once).
     pub fn batch(&mut self, input: &[u8]) {
+        if self.shared.is_some() {
+            self.read(lines_in(input), input.len() as u64);
+        }
+    }
+
+    /// `lines` and `bytes` read, counted by the caller ([`Tap::batch`]
+    /// counts them itself).
+    pub fn read(&mut self, lines: u64, bytes: u64) {
         if self.shared.is_none() {
             return;
         }
@@ -114,8 +127,8 @@ impl Tap {
             self.local.inputs.resize(at + 1, InputCounts::default());
         }
         let counts = &mut self.local.inputs[at];
-        counts.bytes += input.len() as u64;
-        counts.lines += memchr::memchr_iter(b'\n', input).count() as u64;
+        counts.bytes += bytes;
+        counts.lines += lines;
     }
 
     /// The findings of one line.

@@ -190,28 +190,22 @@ impl Report {
             line: at.line,
         };
         let span = summary.time_span();
-        let mut origins: Vec<_> = summary.origins.iter().collect();
-        origins.sort_by(|a, b| b.1.events.cmp(&a.1.events).then(a.0.cmp(b.0)));
-        let origins = origins
+        let origins = origins_by_events(summary)
             .into_iter()
-            .map(|(name, o)| {
-                let mut codes: Vec<_> = o.codes.iter().collect();
-                codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-                OriginReport {
-                    origin: name.clone(),
-                    events: o.events,
-                    share: share(o.events, events),
-                    codes: codes
-                        .into_iter()
-                        .map(|(key, n)| OriginCode {
-                            code: key.code,
-                            rejected: key.rejected,
-                            count: *n,
-                        })
-                        .collect(),
-                    first_time: o.first_time.map(format_utc),
-                    last_time: o.last_time.map(format_utc),
-                }
+            .map(|(name, o)| OriginReport {
+                origin: name.to_string(),
+                events: o.events,
+                share: share(o.events, events),
+                codes: origin_codes(o)
+                    .into_iter()
+                    .map(|(key, n)| OriginCode {
+                        code: key.code,
+                        rejected: key.rejected,
+                        count: n,
+                    })
+                    .collect(),
+                first_time: o.first_time.map(format_utc),
+                last_time: o.last_time.map(format_utc),
             })
             .collect();
         Report {
@@ -248,26 +242,29 @@ impl Report {
                 .collect(),
             codes: codes_by_count(summary)
                 .into_iter()
-                .map(|(key, s)| CodeReport {
-                    code: key.code,
-                    name: s.name_and_category(key).0.to_string(),
-                    category: s.name_and_category(key).1.as_str().to_string(),
-                    rejected: key.rejected,
-                    count: s.count,
-                    share: share(s.count, events),
-                    first_line: line_ref(s.first),
-                    last_line: line_ref(s.last),
-                    first_time: s.first_time.map(format_utc),
-                    last_time: s.last_time.map(format_utc),
-                    reasons: s
-                        .top_reasons()
-                        .into_iter()
-                        .map(|(r, n)| ReasonCount {
-                            reason: r.to_string(),
-                            count: n,
-                        })
-                        .collect(),
-                    other_reasons: s.other_reasons,
+                .map(|(key, s)| {
+                    let (name, category) = s.name_and_category(key);
+                    CodeReport {
+                        code: key.code,
+                        name: name.to_string(),
+                        category: category.as_str().to_string(),
+                        rejected: key.rejected,
+                        count: s.count,
+                        share: share(s.count, events),
+                        first_line: line_ref(s.first),
+                        last_line: line_ref(s.last),
+                        first_time: s.first_time.map(format_utc),
+                        last_time: s.last_time.map(format_utc),
+                        reasons: s
+                            .top_reasons()
+                            .into_iter()
+                            .map(|(r, n)| ReasonCount {
+                                reason: r.to_string(),
+                                count: n,
+                            })
+                            .collect(),
+                        other_reasons: s.other_reasons,
+                    }
                 })
                 .collect(),
             timeline: TimelineReport {

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::extract::Finding;
 use crate::input::Batch;
-use crate::metrics::Tap;
+use crate::metrics::{lines_in, Tap};
 use crate::scan::{Fork, Line, Sink};
 use crate::summary::json::Report;
 use crate::summary::report::{codes_by_count, SummaryFormat};
@@ -177,14 +177,18 @@ impl Sink for Live {
     }
 
     fn begin_batch(&mut self, input: &[u8]) {
-        if let Some(tap) = &mut self.tap {
-            tap.batch(input);
-        }
-        if self.out.is_none() {
+        if self.tap.is_none() && self.out.is_none() {
             return;
         }
-        self.bytes += input.len() as u64;
-        self.lines += memchr::memchr_iter(b'\n', input).count() as u64;
+        // Counted once for both.
+        let (lines, bytes) = (lines_in(input), input.len() as u64);
+        if let Some(tap) = &mut self.tap {
+            tap.read(lines, bytes);
+        }
+        if self.out.is_some() {
+            self.lines += lines;
+            self.bytes += bytes;
+        }
     }
 
     fn end_batch(&mut self, _batch: Batch) -> io::Result<()> {

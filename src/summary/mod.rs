@@ -313,7 +313,9 @@ pub struct Summary {
     /// Lines that matched each `--fail-on` rule, in rule order (for a rate
     /// rule, the most within one of its windows).
     pub gate_hits: Vec<u64>,
-    /// The sliding windows of the rate rules, by rule (`None` for others).
+    /// The sliding windows of the rate rules, by rule (`None` for others);
+    /// made with the gate in [`Summary::for_input`], the one way a summary
+    /// that counts lines gets a gate.
     rates: Vec<Option<gate::RateWindow>>,
     /// A summary ends the input when a rate rule trips (annotate mode's
     /// gate does not: every line still passes through).
@@ -404,8 +406,13 @@ impl Summary {
     /// An empty summary that will count lines of input number `input`
     /// (named `name`), and hits for `gate`'s rules.
     pub fn for_input(input: u32, name: &str, gate: Option<Arc<Gate>>) -> Summary {
+        let rules = gate.as_ref().map_or(&[][..], |g| &g.rules[..]);
         let mut s = Summary {
-            gate_hits: vec![0; gate.as_ref().map_or(0, |g| g.rules.len())],
+            gate_hits: vec![0; rules.len()],
+            rates: rules
+                .iter()
+                .map(|r| r.per.map(gate::RateWindow::new))
+                .collect(),
             gate,
             current: input,
             ..Summary::default()
@@ -690,13 +697,6 @@ impl Sink for Summary {
             self.add_origin(name, one);
         }
         if let Some(gate) = &self.gate {
-            if self.rates.len() < gate.rules.len() {
-                self.rates = gate
-                    .rules
-                    .iter()
-                    .map(|r| r.per.map(gate::RateWindow::new))
-                    .collect();
-            }
             for ((hits, rule), rate) in self
                 .gate_hits
                 .iter_mut()
@@ -709,12 +709,8 @@ impl Sink for Summary {
                 match rate {
                     None => *hits += 1,
                     Some(window) => {
-                        let now = time.unwrap_or_else(|| {
-                            std::time::SystemTime::now()
-                                .duration_since(std::time::UNIX_EPOCH)
-                                .map_or(0, |d| d.as_secs() as i64)
-                        });
-                        let within = window.add(now);
+                        let within =
+                            window.add(time.unwrap_or_else(|| timestamp::unix_now() as i64));
                         if within > rule.limit && *hits <= rule.limit && self.stop_at_rate_trip {
                             // Tripped: the answer is known, however long the
                             // input goes on.

@@ -27,12 +27,13 @@ pub(super) fn write_prometheus(summary: &Summary, out: &mut dyn Write) -> io::Re
     )?;
     gauge(out, "close_codes", "WebSocket close codes found, by code.")?;
     for (key, s) in &summary.codes {
+        let (name, category) = s.name_and_category(*key);
         writeln!(
             out,
             "wscode_annotate_close_codes{{code=\"{}\",name=\"{}\",category=\"{}\",rejected=\"{}\"}} {}",
             key.code,
-            label(s.name_and_category(*key).0),
-            s.name_and_category(*key).1,
+            label(name),
+            category,
             key.rejected,
             s.count
         )?;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::codes::Category;
+use crate::summary::origin::OriginStats;
 use crate::summary::{CodeKey, CodeStats, Summary};
 
 use super::json::Report;
@@ -67,6 +68,24 @@ pub(super) fn categories(summary: &Summary) -> Vec<(Category, u64)> {
 pub(super) fn codes_by_count(summary: &Summary) -> Vec<(CodeKey, &CodeStats)> {
     let mut v: Vec<(CodeKey, &CodeStats)> = summary.codes.iter().map(|(k, s)| (*k, s)).collect();
     v.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
+    v
+}
+
+/// Origins, most close events first (ties: by name).
+pub(super) fn origins_by_events(summary: &Summary) -> Vec<(&str, &OriginStats)> {
+    let mut v: Vec<(&str, &OriginStats)> = summary
+        .origins
+        .iter()
+        .map(|(k, s)| (k.as_str(), s))
+        .collect();
+    v.sort_by(|a, b| b.1.events.cmp(&a.1.events).then(a.0.cmp(b.0)));
+    v
+}
+
+/// An origin's codes, most events first (ties: by number).
+pub(super) fn origin_codes(stats: &OriginStats) -> Vec<(CodeKey, u64)> {
+    let mut v: Vec<(CodeKey, u64)> = stats.codes.iter().map(|(k, n)| (*k, *n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     v
 }
 

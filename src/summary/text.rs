@@ -243,8 +243,7 @@ fn write_origins(summary: &Summary, width: Option<usize>, out: &mut dyn Write) -
         return Ok(());
     }
     let events = summary.events().max(1);
-    let mut rows: Vec<_> = summary.origins.iter().collect();
-    rows.sort_by(|a, b| b.1.events.cmp(&a.1.events).then(a.0.cmp(b.0)));
+    let rows = origins_by_events(summary);
     writeln!(
         out,
         "\nBy origin (pod, container or host named in the lines)"
@@ -257,12 +256,10 @@ fn write_origins(summary: &Summary, width: Option<usize>, out: &mut dyn Write) -
         .unwrap_or(0)
         .min(40);
     for (name, stats) in rows.iter().take(ORIGINS_SHOWN) {
-        let mut codes: Vec<_> = stats.codes.iter().collect();
-        codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let list: Vec<String> = codes
+        let list: Vec<String> = origin_codes(stats)
             .iter()
             .take(3)
-            .map(|(key, n)| format!("{} ×{}", key.code, group(**n)))
+            .map(|(key, n)| format!("{} ×{}", key.code, group(*n)))
             .collect();
         let name = fit_right(&sanitize(name), name_width);
         let pad = name_width.saturating_sub(columns(&name));

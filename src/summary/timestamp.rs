@@ -221,6 +221,13 @@ pub fn to_unix(year: i64, month: i64, day: i64, hour: i64, min: i64, sec: i64) -
     Some(days * 86_400 + hour * 3600 + min * 60 + sec)
 }
 
+/// Now, in Unix seconds (0 if the clock is before 1970).
+pub fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
 /// Unix seconds to `2026-11-24T03:12:01Z`.
 pub fn format_utc(secs: i64) -> String {
     let rem = secs.rem_euclid(86_400);
