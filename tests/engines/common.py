@@ -120,3 +120,17 @@ def one_process(paths):
     if code != 0:
         fail(f"one process: status {code}: {err}")
     return json.loads(out), alone
+
+
+def check_merged(parts, whole, what):
+    """Merges the collected JSON Lines and requires one process's result
+    (positions and 1006's capped reasons aside), with per-input lines and
+    bytes adding up to the totals. Returns the merged summary."""
+    m = merged(parts)
+    if comparable(m) != comparable(whole):
+        fail(f"{what}: merged summary differs from one process")
+    check_reasons(m, whole)
+    for key in ("lines", "bytes"):
+        if sum(i[key] for i in m["inputs"]) != whole[key]:
+            fail(f"{what}: per-input {key} do not add up")
+    return m

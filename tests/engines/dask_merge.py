@@ -19,7 +19,7 @@ from distributed import Client, LocalCluster
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (  # noqa: E402
-    annotate_block, check_reasons, comparable, fail, make_inputs, merged, one_process,
+    annotate_block, check_reasons, check_merged, comparable, fail, make_inputs, merged, one_process,
     summarize_block, summarize_path, tool,
 )
 
@@ -52,14 +52,7 @@ def main():
         engine = time.monotonic() - started
         if len(parts) <= len(paths):
             fail("the blocks did not split the files")
-        m = merged(parts)
-        if comparable(m) != comparable(whole):
-            fail("per block: merged summary differs from one process")
-        check_reasons(m, whole)
-        if sum(i["lines"] for i in m["inputs"]) != m["lines"]:
-            fail("per-input lines do not add up")
-        if sum(i["bytes"] for i in m["inputs"]) != m["bytes"]:
-            fail("per-input bytes do not add up")
+        m = check_merged(parts, whole, "per block")
         names = {i["source"] for i in m["inputs"]}
         if names != {os.path.abspath(p) for p in paths} and names != set(block_paths):
             fail(f"--label names: {sorted(names)[:3]}")

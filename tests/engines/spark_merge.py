@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (  # noqa: E402  (the same inputs and checks as Dask's)
-    BIN, check_reasons, comparable, fail, make_inputs, merged, one_process, tool,
+    BIN, check_reasons, check_merged, comparable, fail, make_inputs, merged, one_process, tool,
 )
 
 from pyspark import SparkConf, SparkContext  # noqa: E402
@@ -62,14 +62,7 @@ def main():
                  .map(summarize_file)
                  .collect())
         engine = time.monotonic() - started
-        m = merged(parts)
-        if comparable(m) != comparable(whole):
-            fail("binaryFiles: merged summary differs from one process")
-        check_reasons(m, whole)
-        if sum(i["lines"] for i in m["inputs"]) != whole["lines"]:
-            fail("binaryFiles: per-input lines do not add up")
-        if sum(i["bytes"] for i in m["inputs"]) != whole["bytes"]:
-            fail("binaryFiles: per-input bytes do not add up")
+        check_merged(parts, whole, "binaryFiles")
 
         # textFile re-reads the text: exactly the documented differences.
         hostile = next(p for p in paths if p.endswith("hostile.log"))
