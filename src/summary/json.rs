@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::report::*;
+use super::signals_json;
 use crate::codes::Category;
 use crate::summary::timestamp::format_utc;
 use crate::summary::{CodeKey, CodeStats, InputStats, Location, MadeWith, Summary, Timeline};
@@ -48,6 +49,127 @@ pub struct Report {
     /// Events from origins past the cap of distinct ones.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub other_origins: u64,
+    /// The diagnosis: likely causes with their evidence and fix, most
+    /// certain first (see the README's "Findings"). Made again from
+    /// `signals` when summaries are merged.
+    #[serde(default)]
+    pub findings: Vec<FindingReport>,
+    /// What the diagnosis reads, for `merge`; absent in summaries from
+    /// before this field and in `--every`'s interval objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signals: Option<SignalsReport>,
+}
+
+/// One finding of the diagnosis.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FindingReport {
+    /// `idle-timeout`, `token-lifetime`, `burst-one-source`,
+    /// `burst-across-sources`, `burst`, `heartbeat`, `message-too-big` or
+    /// `reconnect-storm`.
+    pub kind: String,
+    /// `high` or `medium`.
+    pub confidence: String,
+    /// The finding in one line.
+    pub title: String,
+    /// Close events it rests on.
+    pub events: u64,
+    /// Those events by code, most first.
+    pub codes: Vec<FindingCode>,
+    /// When, for bursts.
+    pub window: Option<WindowReport>,
+    /// Origins and their events, most first.
+    pub sources: Vec<FindingSource>,
+    /// The connection age (or per-connection interval) found, in seconds.
+    pub age_seconds: Option<f64>,
+    /// The busiest minute's events, for bursts.
+    pub peak_per_minute: Option<u64>,
+    /// Known defaults that match the age.
+    pub suspects: Vec<SuspectReport>,
+    /// Lines to look at.
+    pub evidence: Vec<LineRef>,
+    /// What to do.
+    pub advice: String,
+}
+
+/// A code's events in a finding.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FindingCode {
+    /// The close code.
+    pub code: u32,
+    /// Events.
+    pub count: u64,
+}
+
+/// An origin's events in a finding.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FindingSource {
+    /// The pod, container or host.
+    pub origin: String,
+    /// Events.
+    pub events: u64,
+    /// Share of the finding's events that name an origin, 0-1.
+    pub share: f64,
+}
+
+/// A finding's time window.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct WindowReport {
+    /// RFC 3339 UTC.
+    pub start: String,
+    /// RFC 3339 UTC.
+    pub end: String,
+    /// Unix seconds.
+    pub start_unix: i64,
+    /// Unix seconds.
+    pub end_unix: i64,
+}
+
+/// A documented default a finding names.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SuspectReport {
+    /// The product.
+    pub product: String,
+    /// The setting.
+    pub setting: String,
+    /// Its default, in seconds.
+    pub default_seconds: f64,
+    /// Where it is documented.
+    pub doc: String,
+}
+
+/// The diagnosis's counts, compact, for `merge`: each cell is an array.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SignalsReport {
+    /// Width of a rate cell.
+    pub rate_seconds: i64,
+    /// `[start_unix, code, events, input, line]`: events per cell and code,
+    /// with the first line counted.
+    pub rates: Vec<(i64, u32, u64, u32, u64)>,
+    /// Width of an origin cell.
+    pub origin_seconds: i64,
+    /// `[origin, start_unix, events, input, line]`.
+    pub origin_cells: Vec<(String, i64, u64, u32, u64)>,
+    /// `[code, bin, closes, sum_ms, input, line]`: connection ages at close.
+    pub ages: Vec<(u32, i32, u64, u64, u32, u64)>,
+    /// Closes per connection.
+    pub connections: Vec<ConnectionReport>,
+    /// Closes of connections past the cap.
+    pub other_connections: u64,
+    /// `[code, events, input, line]`: closes that blame a heartbeat.
+    pub heartbeat: Vec<(u32, u64, u32, u64)>,
+}
+
+/// One connection's closes.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ConnectionReport {
+    /// Its id as the lines give it.
+    pub id: String,
+    /// Close events.
+    pub closes: u64,
+    /// `[code, events]`.
+    pub codes: Vec<(u32, u64)>,
+    /// Its earliest dated closes, Unix seconds.
+    pub times: Vec<i64>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -159,6 +281,16 @@ pub struct CodeReport {
     pub reasons: Vec<ReasonCount>,
     /// Occurrences whose reason was beyond the cap of distinct reasons kept.
     pub other_reasons: u64,
+    /// The most events of this code in one second, when the log is dated
+    /// finely enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_per_second: Option<u64>,
+    /// The most events of this code in one minute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_per_minute: Option<u64>,
+    /// Distinct connections (by an id key on the line) closed with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<u64>,
 }
 
 /// Close events per time bucket, so a burst stands out.
@@ -208,7 +340,14 @@ impl Report {
                 last_time: o.last_time.map(format_utc),
             })
             .collect();
+        let peaks = signals_json::peaks(&summary.signals);
+        let conns_per_code = signals_json::connections_per_code(&summary.signals);
         Report {
+            findings: crate::summary::findings::diagnose(summary)
+                .iter()
+                .map(|f| signals_json::finding_report(summary, f))
+                .collect(),
+            signals: Some(signals_json::to_report(&summary.signals)),
             origins,
             other_origins: summary.other_origins,
             made_with: summary.made_with.clone(),
@@ -264,6 +403,9 @@ impl Report {
                             })
                             .collect(),
                         other_reasons: s.other_reasons,
+                        peak_per_second: peaks.get(&key.code).and_then(|p| p.0),
+                        peak_per_minute: peaks.get(&key.code).and_then(|p| p.1),
+                        connections: conns_per_code.get(&key.code).copied(),
                     }
                 })
                 .collect(),
@@ -342,6 +484,9 @@ impl Report {
                 .map(|b| (b.start_unix, b.events))
                 .collect(),
         };
+        if let Some(signals) = self.signals {
+            summary.signals = signals_json::from_report(signals);
+        }
         summary.other_origins = self.other_origins;
         for o in self.origins {
             summary.origins.insert(

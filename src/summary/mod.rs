@@ -7,12 +7,17 @@
 //! rules that depend only on the data, so a parallel scan equals a
 //! one-thread scan.
 
+pub mod connection;
+pub mod findings;
 pub mod gate;
 pub mod json;
 pub mod live;
 pub mod origin;
 mod prometheus;
 pub mod report;
+pub mod signals;
+mod signals_json;
+pub mod suspects;
 mod text;
 pub mod timestamp;
 
@@ -331,6 +336,8 @@ pub struct Summary {
     pub origins: BTreeMap<String, origin::OriginStats>,
     /// Events from origins past [`origin::MAX_ORIGINS`].
     pub other_origins: u64,
+    /// What the diagnosis ([`findings`]) reads.
+    pub signals: signals::Signals,
     gate: Option<Arc<Gate>>,
     /// The input whose lines are being added.
     current: u32,
@@ -399,6 +406,7 @@ impl PartialEq for Summary {
             && self.category_lines_missing == other.category_lines_missing
             && self.origins == other.origins
             && self.other_origins == other.other_origins
+            && self.signals == other.signals
     }
 }
 
@@ -499,6 +507,7 @@ impl Summary {
             stats.first.line += lines;
             stats.last.line += lines;
         }
+        self.signals.shift(|at| at.line += lines);
     }
 
     /// Moves every input index up by `by` (when merging separate runs).
@@ -511,6 +520,7 @@ impl Summary {
             stats.first.input += by;
             stats.last.input += by;
         }
+        self.signals.shift(|at| at.input += by);
         self.current += by;
     }
 
@@ -579,6 +589,7 @@ impl AddAssign for Summary {
         for (name, stats) in other.origins {
             self.add_origin(name, stats);
         }
+        self.signals += other.signals;
         if self.gate_hits.len() < other.gate_hits.len() {
             self.gate_hits.resize(other.gate_hits.len(), 0);
         }
@@ -679,7 +690,11 @@ impl Sink for Summary {
         if let Some(t) = time {
             self.timeline.add(t, findings.len() as u64);
         }
-        if let Some(name) = origin::origin_of(line.text) {
+        let origin = origin::origin_of(line.text);
+        let codes: Vec<u32> = findings.iter().map(|f| f.code).collect();
+        self.signals
+            .observe(line.text, &codes, time, origin.as_deref(), at);
+        if let Some(name) = origin {
             let mut one = origin::OriginStats {
                 events: findings.len() as u64,
                 first_time: time,

@@ -84,15 +84,22 @@ fn compose_prefix(line: &[u8]) -> Option<&[u8]> {
 /// `"pod":"gw-7d9f"`, `pod=gw-7d9f`, `"host": "gw-1"`: the most telling
 /// key's value.
 fn keyed(line: &[u8]) -> Option<&[u8]> {
+    keyed_value(line, &KEYS)
+}
+
+/// The value of the first of `keys` (most telling first) that `line` has as
+/// a JSON or logfmt key. Keys match in any spelling: case, `_` and `-` aside
+/// (`pod_name`, `podName`, `pod-name`).
+pub(super) fn keyed_value<'a>(line: &'a [u8], keys: &[&str]) -> Option<&'a [u8]> {
     let mut best: Option<(usize, &[u8])> = None;
     let mut at = 0;
     while let Some(i) = memchr::memchr2(b'=', b':', &line[at..]).map(|i| i + at) {
         at = i + 1;
         let (key, quoted) = key_before(line, i);
-        let Some(rank) = KEYS
-            .iter()
-            .position(|k| key.eq_ignore_ascii_case(k.as_bytes()))
-        else {
+        if key.is_empty() {
+            continue;
+        }
+        let Some(rank) = keys.iter().position(|k| same_key(key, k.as_bytes())) else {
             continue;
         };
         // `key=value` is logfmt; `"key": value` is JSON (a bare `key:` is
@@ -105,13 +112,29 @@ fn keyed(line: &[u8]) -> Option<&[u8]> {
         }
         if let Some(value) = value_after(line, i + 1) {
             best = Some((rank, value));
+            if rank == 0 {
+                break;
+            }
         }
     }
     best.map(|(_, v)| v)
 }
 
+/// `key` spells `want`, case and `_`/`-` aside.
+pub(super) fn same_key(key: &[u8], want: &[u8]) -> bool {
+    let mut a = key.iter().filter(|b| !matches!(b, b'_' | b'-'));
+    let mut b = want.iter().filter(|b| !matches!(b, b'_' | b'-'));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
+            _ => return false,
+        }
+    }
+}
+
 /// The key ending just before `line[i]`, and whether it was quoted.
-fn key_before(line: &[u8], i: usize) -> (&[u8], bool) {
+pub(super) fn key_before(line: &[u8], i: usize) -> (&[u8], bool) {
     let mut end = i;
     while end > 0 && line[end - 1] == b' ' && line[i] == b':' {
         end -= 1;
@@ -119,7 +142,9 @@ fn key_before(line: &[u8], i: usize) -> (&[u8], bool) {
     let quoted = end > 0 && line[end - 1] == b'"';
     let end = if quoted { end - 1 } else { end };
     let mut start = end;
-    while start > 0 && (line[start - 1].is_ascii_alphanumeric() || line[start - 1] == b'_') {
+    while start > 0
+        && (line[start - 1].is_ascii_alphanumeric() || matches!(line[start - 1], b'_' | b'-'))
+    {
         start -= 1;
     }
     // A dotted key (`kubernetes.pod_name`) counts by its last part; a key
@@ -136,7 +161,7 @@ fn key_before(line: &[u8], i: usize) -> (&[u8], bool) {
 }
 
 /// The value starting at `line[at]`: quoted or bare.
-fn value_after(line: &[u8], at: usize) -> Option<&[u8]> {
+pub(super) fn value_after(line: &[u8], at: usize) -> Option<&[u8]> {
     let mut at = at;
     while line.get(at) == Some(&b' ') {
         at += 1;

@@ -6,7 +6,7 @@ use super::report::*;
 use crate::codes::Category;
 use crate::summary::timestamp::format_utc;
 use crate::summary::{CodeKey, CodeStats, Summary};
-use crate::term::{columns, fit_left, fit_right, BOLD, RESET};
+use crate::term::{columns, fit_left, fit_right, wrap, BOLD, RESET};
 
 /// The widest the summary's name column grows (longer names are cut).
 pub(super) const MAX_NAME_COLUMN: usize = 36;
@@ -102,6 +102,7 @@ pub(super) fn write_text(
         .max()
         .unwrap_or(0)
         .max("count".len());
+    write_findings(summary, width, &bold, out)?;
     writeln!(out, "\n{}", bold("By category"))?;
     let cats = categories(summary);
     let max = cats.iter().map(|c| c.1).max().unwrap_or(1).max(1);
@@ -131,6 +132,7 @@ pub(super) fn write_text(
     // one input (its name is above), else `path:line`, a path once when
     // both are in the same input.
     let one_input = summary.inputs.len() < 2;
+    let peaks = super::signals_json::peaks(&summary.signals);
     let place = |s: &CodeStats, path_room: usize| {
         let path = |input| fit_left(&input_name(input), path_room);
         if one_input {
@@ -225,12 +227,78 @@ pub(super) fn write_text(
         }
         write_reasons(s, width, out)?;
         if let (Some(a), Some(b)) = (s.first_time, s.last_time) {
-            writeln!(out, "        seen {} → {}", format_utc(a), format_utc(b))?;
+            let peak = match peaks.get(&key.code) {
+                Some((Some(sec), Some(min))) if *sec > 1 => {
+                    format!(", peak {}/s, {}/min", group(*sec), group(*min))
+                }
+                Some((_, Some(min))) if *min > 1 => format!(", peak {}/min", group(*min)),
+                _ => String::new(),
+            };
+            let seen = format!("        seen {} → {}", format_utc(a), format_utc(b));
+            let with_peak = format!("{seen}{peak}");
+            writeln!(out, "{}", if fits(&with_peak) { with_peak } else { seen })?;
         }
     }
     write_timeline(summary, width, out)?;
     write_origins(summary, width, out)?;
     write_inputs(summary, width, common, out)
+}
+
+/// `Findings`: the diagnosis, most certain first, each with its advice and
+/// the lines to look at; nothing when nothing stands out.
+fn write_findings(
+    summary: &Summary,
+    width: Option<usize>,
+    bold: &dyn Fn(&str) -> String,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let found = super::findings::diagnose(summary);
+    if found.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", bold("Findings"))?;
+    let inner = width.map(|w| w.saturating_sub(5));
+    for (i, f) in found.iter().enumerate() {
+        let head = format!(
+            "{} ({}): {}",
+            f.kind.as_str(),
+            f.confidence.as_str(),
+            sanitize(&f.title)
+        );
+        for (j, line) in wrap(&head, inner).iter().enumerate() {
+            if j == 0 {
+                writeln!(out, "  {:>2}. {line}", i + 1)?;
+            } else {
+                writeln!(out, "      {line}")?;
+            }
+        }
+        for line in wrap(&f.advice, inner) {
+            writeln!(out, "      {line}")?;
+        }
+        for s in &f.suspects {
+            let line = format!(
+                "suspect: {} {} (default {}), {}",
+                s.product,
+                s.setting,
+                super::findings::duration_text(s.default_ms),
+                s.doc
+            );
+            writeln!(
+                out,
+                "      {}",
+                width.map_or(line.clone(), |w| fit_right(&line, w.saturating_sub(6)))
+            )?;
+        }
+        if !f.evidence.is_empty() {
+            let places: Vec<String> = f
+                .evidence
+                .iter()
+                .map(|at| format!("{}:{}", sanitize(summary.input_name(at.input)), at.line))
+                .collect();
+            writeln!(out, "      see {}", places.join(", "))?;
+        }
+    }
+    Ok(())
 }
 
 /// Origins listed under "By origin".

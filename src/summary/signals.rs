@@ -1,0 +1,446 @@
+//! What the diagnosis reads, counted as the lines go by: close events per
+//! second and code, per origin and minute, connection ages per code, closes
+//! per connection, and closes that blame a heartbeat.
+//!
+//! Plain data that merges with `+=` like the rest of the summary, and
+//! bounded whatever the input: every table has a cap, documented below and
+//! in the README. Where a cap is reached the counts stay exact but coarser
+//! (the time cells widen, by a rule that depends only on the data, so a
+//! parallel scan still equals a one-thread scan) or new keys are counted as
+//! "other" (connections: which ones depends on the order lines come in).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+
+use super::Location;
+
+/// Most (second, code) cells kept before the cells widen.
+pub const MAX_RATE_CELLS: usize = 1 << 17;
+/// Most (origin, minute) cells kept before the cells widen.
+pub const MAX_ORIGIN_CELLS: usize = 1 << 16;
+/// Most connections followed; closes of more go to `other_connections`.
+pub const MAX_CONNECTIONS: usize = 1 << 16;
+/// Close times kept per connection (the earliest), for the intervals
+/// between its closes.
+pub const MAX_CLOSE_TIMES: usize = 16;
+/// Widths the time cells move through, in seconds.
+const WIDTHS: [i64; 6] = [1, 60, 600, 3600, 86_400, 7 * 86_400];
+/// Each bin of the age histogram is this much wider than the last: bins of
+/// 2%, so an age read back is within 1% of the ages in its bin.
+pub const AGE_BIN_RATIO: f64 = 1.02;
+
+/// Events in one cell, and the first line that counted in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// Events.
+    pub n: u64,
+    /// The first line (by input and line number) counted here.
+    pub first: Location,
+}
+
+impl Cell {
+    fn add(&mut self, other: Cell) {
+        self.n += other.n;
+        self.first = self.first.min(other.first);
+    }
+}
+
+/// Events per time cell and key (a code, an origin), widening along
+/// [`WIDTHS`] to stay within a cap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cells<K: Ord + Clone> {
+    /// Seconds per cell.
+    pub width: i64,
+    /// (cell start, key) → events.
+    pub cells: BTreeMap<(i64, K), Cell>,
+    cap: usize,
+}
+
+impl<K: Ord + Clone> Cells<K> {
+    fn new(width: i64, cap: usize) -> Self {
+        Cells {
+            width,
+            cells: BTreeMap::new(),
+            cap,
+        }
+    }
+
+    /// Adds `n` events of `key` at `time`.
+    pub fn add(&mut self, time: i64, key: K, cell: Cell) {
+        let start = time - time.rem_euclid(self.width);
+        self.cells
+            .entry((start, key))
+            .and_modify(|c| c.add(cell))
+            .or_insert(cell);
+        if self.cells.len() > self.cap {
+            self.widen();
+        }
+    }
+
+    fn widen(&mut self) {
+        while self.cells.len() > self.cap {
+            let next = WIDTHS
+                .iter()
+                .copied()
+                .find(|&w| w > self.width)
+                .unwrap_or(self.width * 2);
+            self.coarsen_to(next);
+        }
+    }
+
+    fn coarsen_to(&mut self, width: i64) {
+        if width <= self.width {
+            return;
+        }
+        let old = std::mem::take(&mut self.cells);
+        self.width = width;
+        for ((start, key), cell) in old {
+            self.cells
+                .entry((start - start.rem_euclid(width), key))
+                .and_modify(|c| c.add(cell))
+                .or_insert(cell);
+        }
+    }
+
+    /// Adds `other`'s cells, at the wider of the two widths.
+    pub fn merge(&mut self, mut other: Cells<K>) {
+        let width = self.width.max(other.width);
+        self.coarsen_to(width);
+        other.coarsen_to(width);
+        for (key, cell) in other.cells {
+            self.cells
+                .entry(key)
+                .and_modify(|c| c.add(cell))
+                .or_insert(cell);
+        }
+        self.widen();
+    }
+
+    /// Rebuilds cells read back from a report (for `merge`).
+    pub fn from_parts(width: i64, cells: BTreeMap<(i64, K), Cell>, cap: usize) -> Self {
+        let mut c = Cells {
+            width: width.max(1),
+            cells,
+            cap,
+        };
+        c.widen();
+        c
+    }
+}
+
+/// Connection ages at close, on bins [`AGE_BIN_RATIO`] apart.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ages {
+    /// Bin → (closes, sum of their ages in ms, first line).
+    pub bins: BTreeMap<i32, AgeBin>,
+}
+
+/// One bin of [`Ages`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AgeBin {
+    /// Closes.
+    pub n: u64,
+    /// Their ages added up, in milliseconds (the bin's mean is exact).
+    pub sum_ms: u64,
+    /// The first line counted here.
+    pub first: Location,
+}
+
+/// The bin an age falls in.
+pub fn age_bin(ms: u64) -> i32 {
+    ((ms.max(1) as f64).ln() / AGE_BIN_RATIO.ln()).floor() as i32
+}
+
+impl Ages {
+    /// Counts one close at age `ms`.
+    pub fn add(&mut self, ms: u64, at: Location) {
+        let bin = AgeBin {
+            n: 1,
+            sum_ms: ms,
+            first: at,
+        };
+        self.add_bin(age_bin(ms), bin);
+    }
+
+    /// Adds a bin's counts (reading a report back, or merging).
+    pub fn add_bin(&mut self, bin: i32, add: AgeBin) {
+        self.bins
+            .entry(bin)
+            .and_modify(|b| {
+                b.n += add.n;
+                b.sum_ms += add.sum_ms;
+                b.first = b.first.min(add.first);
+            })
+            .or_insert(add);
+    }
+
+    /// Closes counted.
+    pub fn total(&self) -> u64 {
+        self.bins.values().map(|b| b.n).sum()
+    }
+
+    fn merge(&mut self, other: Ages) {
+        for (bin, b) in other.bins {
+            self.add_bin(bin, b);
+        }
+    }
+}
+
+/// Closes of one connection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Connection {
+    /// Close events.
+    pub closes: u64,
+    /// Events by code.
+    pub codes: BTreeMap<u32, u64>,
+    /// The earliest [`MAX_CLOSE_TIMES`] dated closes, Unix seconds, sorted.
+    pub times: Vec<i64>,
+}
+
+impl Connection {
+    fn add_time(&mut self, time: i64) {
+        if self.times.len() >= MAX_CLOSE_TIMES && self.times.last().is_some_and(|&l| l <= time) {
+            return;
+        }
+        let at = self.times.partition_point(|&t| t <= time);
+        self.times.insert(at, time);
+        self.times.truncate(MAX_CLOSE_TIMES);
+    }
+
+    fn merge(&mut self, other: Connection) {
+        self.closes += other.closes;
+        for (code, n) in other.codes {
+            *self.codes.entry(code).or_default() += n;
+        }
+        for t in other.times {
+            self.add_time(t);
+        }
+    }
+}
+
+/// Everything the diagnosis reads; see the module documentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signals {
+    /// Close events per second (widening) and code.
+    pub rates: Cells<u32>,
+    /// Close events per minute (widening) and origin.
+    pub origin_cells: Cells<String>,
+    /// Connection ages at close, per code.
+    pub ages: BTreeMap<u32, Ages>,
+    /// Closes per connection id, at most [`MAX_CONNECTIONS`] ids.
+    pub connections: BTreeMap<String, Connection>,
+    /// Close events of connections past the cap.
+    pub other_connections: u64,
+    /// Close events whose line blames a heartbeat (`keepalive ping
+    /// timeout`, `no pong`), per code.
+    pub heartbeat: BTreeMap<u32, Cell>,
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Signals {
+            rates: Cells::new(1, MAX_RATE_CELLS),
+            origin_cells: Cells::new(60, MAX_ORIGIN_CELLS),
+            ages: BTreeMap::new(),
+            connections: BTreeMap::new(),
+            other_connections: 0,
+            heartbeat: BTreeMap::new(),
+        }
+    }
+}
+
+/// Words with which a line blames the heartbeat for a close.
+const HEARTBEAT_WORDS: [&str; 9] = [
+    "ping timeout",
+    "ping_timeout",
+    "pingtimeout",
+    "pong",
+    "keepalive",
+    "keep-alive",
+    "heartbeat",
+    "ping interval",
+    "missed ping",
+];
+
+fn heartbeat_words() -> &'static AhoCorasick {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(HEARTBEAT_WORDS)
+            .expect("literals")
+    })
+}
+
+/// The line blames a heartbeat: a missed ping or pong, a keepalive.
+pub fn blames_heartbeat(line: &[u8]) -> bool {
+    heartbeat_words().is_match(line)
+}
+
+impl Signals {
+    /// Counts one close line: its codes, when, where from, which
+    /// connection and at what age.
+    pub fn observe(
+        &mut self,
+        line: &[u8],
+        codes: &[u32],
+        time: Option<i64>,
+        origin: Option<&str>,
+        at: Location,
+    ) {
+        let n = codes.len() as u64;
+        if let Some(t) = time {
+            for &code in codes {
+                self.rates.add(t, code, Cell { n: 1, first: at });
+            }
+            if let Some(origin) = origin {
+                self.origin_cells
+                    .add(t, origin.to_string(), Cell { n, first: at });
+            }
+        }
+        if let Some(ms) = super::connection::age_of(line) {
+            for &code in codes {
+                self.ages.entry(code).or_default().add(ms, at);
+            }
+        }
+        if let Some(id) = super::connection::connection_of(line) {
+            let id = String::from_utf8_lossy(id);
+            let full = self.connections.len() >= MAX_CONNECTIONS;
+            let conn = match self.connections.get_mut(id.as_ref()) {
+                Some(c) => Some(c),
+                None if full => None,
+                None => Some(self.connections.entry(id.into_owned()).or_default()),
+            };
+            match conn {
+                Some(conn) => {
+                    conn.closes += n;
+                    for &code in codes {
+                        *conn.codes.entry(code).or_default() += 1;
+                    }
+                    if let Some(t) = time {
+                        conn.add_time(t);
+                    }
+                }
+                None => self.other_connections += n,
+            }
+        }
+        if blames_heartbeat(line) {
+            for &code in codes {
+                self.heartbeat
+                    .entry(code)
+                    .and_modify(|c| c.add(Cell { n: 1, first: at }))
+                    .or_insert(Cell { n: 1, first: at });
+            }
+        }
+    }
+
+    /// Applies `f` to every line location kept (chunks and merged runs
+    /// number their lines and inputs from their own start).
+    pub fn shift(&mut self, f: impl Fn(&mut Location)) {
+        fn cells<K: Ord + Clone>(c: &mut Cells<K>, f: &impl Fn(&mut Location)) {
+            for cell in c.cells.values_mut() {
+                f(&mut cell.first);
+            }
+        }
+        cells(&mut self.rates, &f);
+        cells(&mut self.origin_cells, &f);
+        for ages in self.ages.values_mut() {
+            for b in ages.bins.values_mut() {
+                f(&mut b.first);
+            }
+        }
+        for c in self.heartbeat.values_mut() {
+            f(&mut c.first);
+        }
+    }
+
+    /// Adds a connection's closes, within [`MAX_CONNECTIONS`].
+    pub fn add_connection(&mut self, id: String, conn: Connection) {
+        let full = self.connections.len() >= MAX_CONNECTIONS;
+        match self.connections.get_mut(&id) {
+            Some(mine) => mine.merge(conn),
+            None if full => self.other_connections += conn.closes,
+            None => {
+                self.connections.insert(id, conn);
+            }
+        }
+    }
+}
+
+impl std::ops::AddAssign for Signals {
+    fn add_assign(&mut self, other: Signals) {
+        self.rates.merge(other.rates);
+        self.origin_cells.merge(other.origin_cells);
+        for (code, ages) in other.ages {
+            self.ages.entry(code).or_default().merge(ages);
+        }
+        self.other_connections += other.other_connections;
+        for (id, conn) in other.connections {
+            self.add_connection(id, conn);
+        }
+        for (code, cell) in other.heartbeat {
+            self.heartbeat
+                .entry(code)
+                .and_modify(|c| c.add(cell))
+                .or_insert(cell);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u64) -> Location {
+        Location { input: 0, line }
+    }
+
+    #[test]
+    fn cells_widen_within_their_cap_and_merge_to_the_same() {
+        let mut one = Cells::new(1, 100);
+        let (mut a, mut b) = (Cells::new(1, 100), Cells::new(1, 100));
+        for t in 0..500i64 {
+            let cell = Cell {
+                n: 1,
+                first: at(t as u64),
+            };
+            one.add(t, 1006u32, cell);
+            if t % 2 == 0 {
+                a.add(t, 1006, cell)
+            } else {
+                b.add(t, 1006, cell)
+            }
+        }
+        a.merge(b);
+        assert!(one.cells.len() <= 100);
+        assert_eq!(one, a);
+        assert_eq!(one.width, 60);
+        assert_eq!(one.cells.values().map(|c| c.n).sum::<u64>(), 500);
+    }
+
+    #[test]
+    fn ages_fall_in_narrow_bins() {
+        assert!(age_bin(61_000) - age_bin(60_000) <= 1);
+        assert!(age_bin(66_000) - age_bin(60_000) >= 4);
+        let mut ages = Ages::default();
+        for ms in [59_900, 60_000, 60_100] {
+            ages.add(ms, at(1));
+        }
+        let (n, sum) = ages
+            .bins
+            .values()
+            .fold((0, 0), |(n, s), b| (n + b.n, s + b.sum_ms));
+        assert_eq!((n, sum / n), (3, 60_000));
+    }
+
+    #[test]
+    fn connections_keep_their_earliest_close_times() {
+        let mut c = Connection::default();
+        for t in (0..40).rev() {
+            c.add_time(t);
+        }
+        assert_eq!(c.times, (0..MAX_CLOSE_TIMES as i64).collect::<Vec<_>>());
+    }
+}
