@@ -17,6 +17,7 @@ mod hostile;
 mod invariants;
 mod layout;
 mod lookup;
+mod scenarios;
 mod snapshot;
 mod summary;
 mod tables;

@@ -9,15 +9,18 @@
 //!   [`MIN_AGES`] closes of a code carry an age, and at least
 //!   [`SPIKE_SHARE`] of them fall within ±5% of one age; or the closes of
 //!   connections that close again and again recur at one interval. An auth
-//!   code (policy category, or reasons about tokens) means a token
-//!   lifetime; any other code, an idle timeout of something on the path,
+//!   code (policy category, or reasons about tokens) giving at least half
+//!   of it means a token lifetime; any other code, an idle timeout of something on the path,
 //!   named when a known default matches ([`super::suspects`]).
 //! - **Bursts** (`burst-one-source`, `burst-across-sources`, `burst`): the
 //!   log's close events span at least [`MIN_SPAN_MINUTES`] minutes, and in a
 //!   run of minutes each holds at least [`MIN_BURST_PER_MINUTE`] events and
 //!   [`BURST_FACTOR`] times the median minute. One origin giving
 //!   [`ONE_SOURCE_SHARE`] of it is a crash or restart there; three or more
-//!   with none over half is a deploy, a drain or a network event.
+//!   with none over half is a deploy, a drain or a network event: a deploy
+//!   or drain when at least [`MIN_GRACEFUL`] 1001/1012, and
+//!   [`GRACEFUL_FACTOR`] times their usual rate, came in the
+//!   [`GRACEFUL_BEFORE`] seconds before it (or its first minute).
 //! - **Heartbeat failures**: at least [`MIN_HEARTBEAT`] close lines, and
 //!   [`MIN_HEARTBEAT_SHARE`] of all events, blame a ping, a pong or a
 //!   keepalive.
@@ -53,6 +56,12 @@ pub const BURST_FACTOR: u64 = 5;
 /// Share of a burst's events (of those that name an origin) from one origin
 /// that makes it that origin's.
 pub const ONE_SOURCE_SHARE: f64 = 0.8;
+/// How long before a burst 1001/1012 count as announcing it, in seconds.
+pub const GRACEFUL_BEFORE: i64 = 120;
+/// Fewest 1001/1012 there for a graceful shutdown.
+pub const MIN_GRACEFUL: u64 = 5;
+/// How many times the log's own rate of 1001/1012 they must be.
+pub const GRACEFUL_FACTOR: f64 = 4.0;
 /// Fewest close lines that blame a heartbeat.
 pub const MIN_HEARTBEAT: u64 = 3;
 /// Share of all events those must be.
@@ -174,33 +183,19 @@ pub fn diagnose(summary: &Summary) -> Vec<Finding> {
 }
 
 /// Whether closes with `code` are about credentials: its category is
-/// policy, or its reasons speak of tokens or auth.
+/// policy, or most of its close lines speak of tokens, auth or expiry.
 fn is_auth(summary: &Summary, code: u32) -> bool {
     let key = |rejected| CodeKey { code, rejected };
     let stats = summary
         .codes
         .get(&key(false))
         .or(summary.codes.get(&key(true)));
-    let category = stats.map_or_else(
-        || CodeView::of(code, false).category,
-        |s| s.name_and_category(key(false)).1,
+    let (category, count) = stats.map_or_else(
+        || (CodeView::of(code, false).category, 0),
+        |s| (s.name_and_category(key(false)).1, s.count),
     );
-    category == Category::Policy
-        || stats.is_some_and(|s| {
-            s.reasons.keys().any(|r| {
-                let r = r.to_ascii_lowercase();
-                [
-                    "token",
-                    "auth",
-                    "expired",
-                    "credential",
-                    "jwt",
-                    "session expired",
-                ]
-                .iter()
-                .any(|w| r.contains(w))
-            })
-        })
+    let auth_lines = summary.signals.auth.get(&code).copied().unwrap_or(0);
+    category == Category::Policy || count > 0 && 2 * auth_lines >= count
 }
 
 /// The window of [`SPIKE_BINS`] bins holding the most closes, if it holds
@@ -295,7 +290,13 @@ fn fixed_ages(summary: &Summary, found: &mut Vec<Finding>) {
             // Closes right after opening: the reconnect storm's business.
             continue;
         }
-        let auth = group.iter().all(|g| is_auth(summary, g.code));
+        // Auth codes (or codes whose reasons speak of tokens) give most of it.
+        let auth_events: u64 = group
+            .iter()
+            .filter(|g| is_auth(summary, g.code))
+            .map(|g| g.n)
+            .sum();
+        let auth = 2 * auth_events >= events;
         let mut codes: Vec<(u32, u64)> = group.iter().map(|g| (g.code, g.n)).collect();
         codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let share = events as f64 / aged.max(1) as f64;
@@ -355,7 +356,11 @@ fn fixed_ages(summary: &Summary, found: &mut Vec<Finding>) {
         } else {
             let mut products: Vec<&str> = suspects.iter().map(|s| s.product).collect();
             products.dedup();
-            format!("; {} default to {age}", products.join(", "))
+            format!(
+                "; matches the {} default of {}",
+                duration_text(suspects[0].default_ms),
+                products.join(", ")
+            )
         };
         found.push(Finding {
             kind: Kind::IdleTimeout,
@@ -501,7 +506,7 @@ fn bursts(summary: &Summary, found: &mut Vec<Finding>) {
                 ),
             )
         } else if origins_known && sources.len() >= 3 && top_share < 0.5 {
-            let graceful = graceful_before(s, start);
+            let graceful = graceful_before(s, start, span * 60);
             let (note, advice) = if graceful > 0 {
                 (
                     format!("{} × 1001/1012 (going away, restart) came first", group(graceful)),
@@ -509,7 +514,7 @@ fn bursts(summary: &Summary, found: &mut Vec<Finding>) {
                 )
             } else {
                 (
-                    "no 1001/1012 came first".to_string(),
+                    "no 1001/1012 before it".to_string(),
                     "Every source lost connections at once and no server announced a shutdown (no 1001/1012 first): a cut, not a deploy. Look at what they share: the load balancer or ingress, a node or zone, the network path, DNS or TLS certificates at that time.",
                 )
             };
@@ -546,14 +551,30 @@ fn bursts(summary: &Summary, found: &mut Vec<Finding>) {
     found.extend(found_bursts);
 }
 
-/// 1001 and 1012 events in the ten minutes before `start`.
-fn graceful_before(s: &Signals, start: i64) -> u64 {
-    s.rates
-        .cells
-        .range((start - 600, 0)..(start, 0))
-        .filter(|((_, code), _)| matches!(code, 1001 | 1012))
-        .map(|(_, c)| c.n)
-        .sum()
+/// 1001 and 1012 events from [`GRACEFUL_BEFORE`] seconds before `start` to
+/// a minute after it, if they are at least [`MIN_GRACEFUL`] and
+/// [`GRACEFUL_FACTOR`] times what the log's own rate of them would put
+/// there: servers announced the shutdown. Otherwise 0.
+fn graceful_before(s: &Signals, start: i64, span_secs: i64) -> u64 {
+    let graceful = |cells: &mut dyn Iterator<Item = (&(i64, u32), &Cell)>| -> u64 {
+        cells
+            .filter(|((_, code), _)| matches!(code, 1001 | 1012))
+            .map(|(_, c)| c.n)
+            .sum()
+    };
+    let near = graceful(
+        &mut s
+            .rates
+            .cells
+            .range((start - GRACEFUL_BEFORE, 0)..(start + 60, 0)),
+    );
+    let all = graceful(&mut s.rates.cells.iter());
+    let expected = all as f64 * (GRACEFUL_BEFORE + 60) as f64 / span_secs.max(1) as f64;
+    if near >= MIN_GRACEFUL && near as f64 >= GRACEFUL_FACTOR * expected {
+        near
+    } else {
+        0
+    }
 }
 
 /// The median events per minute over `span` minutes (minutes missing from

@@ -157,6 +157,9 @@ pub struct SignalsReport {
     pub other_connections: u64,
     /// `[code, events, input, line]`: closes that blame a heartbeat.
     pub heartbeat: Vec<(u32, u64, u32, u64)>,
+    /// `[code, events]`: closes whose line speaks of credentials.
+    #[serde(default)]
+    pub auth: Vec<(u32, u64)>,
 }
 
 /// One connection's closes.
@@ -423,6 +426,13 @@ impl Report {
                     .collect(),
             },
         }
+    }
+
+    /// The report without the diagnosis's raw counts: for objects that are
+    /// read, not merged (`--every`'s intervals).
+    pub fn without_signals(mut self) -> Report {
+        self.signals = None;
+        self
     }
 
     /// Rebuilds the summary a report was made from (for `merge`).

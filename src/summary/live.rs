@@ -283,8 +283,8 @@ impl IntervalWriter {
                         end: format_utc(end as i64),
                         seconds: ((end - start) * 1000.0).round() / 1000.0,
                     },
-                    last: &Report::from_summary(last),
-                    total: &Report::from_summary(total),
+                    last: &Report::from_summary(last).without_signals(),
+                    total: &Report::from_summary(total).without_signals(),
                 };
                 serde_json::to_writer(&mut *out, &record).map_err(io::Error::other)?;
                 out.write_all(b"\n")?;

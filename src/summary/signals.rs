@@ -236,6 +236,9 @@ pub struct Signals {
     /// Close events whose line blames a heartbeat (`keepalive ping
     /// timeout`, `no pong`), per code.
     pub heartbeat: BTreeMap<u32, Cell>,
+    /// Close events whose line speaks of credentials (`token expired`,
+    /// `unauthorized`), per code.
+    pub auth: BTreeMap<u32, u64>,
 }
 
 impl Default for Signals {
@@ -247,6 +250,7 @@ impl Default for Signals {
             connections: BTreeMap::new(),
             other_connections: 0,
             heartbeat: BTreeMap::new(),
+            auth: BTreeMap::new(),
         }
     }
 }
@@ -264,19 +268,46 @@ const HEARTBEAT_WORDS: [&str; 9] = [
     "missed ping",
 ];
 
-fn heartbeat_words() -> &'static AhoCorasick {
+/// Words with which a line speaks of credentials.
+const AUTH_WORDS: [&str; 9] = [
+    "token",
+    "auth",
+    "expired",
+    "credential",
+    "jwt",
+    "forbidden",
+    "login",
+    "permission",
+    "session expired",
+];
+
+/// Heartbeat words are patterns `0..HEARTBEAT_WORDS.len()`, auth words
+/// the rest: one search finds both.
+fn words() -> &'static AhoCorasick {
     static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
     WORDS.get_or_init(|| {
         AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .build(HEARTBEAT_WORDS)
+            .build(HEARTBEAT_WORDS.iter().chain(&AUTH_WORDS))
             .expect("literals")
     })
 }
 
-/// The line blames a heartbeat: a missed ping or pong, a keepalive.
-pub fn blames_heartbeat(line: &[u8]) -> bool {
-    heartbeat_words().is_match(line)
+/// Whether the line blames a heartbeat (a missed ping or pong, a
+/// keepalive), and whether it speaks of credentials.
+pub fn blames(line: &[u8]) -> (bool, bool) {
+    let (mut heartbeat, mut auth) = (false, false);
+    for m in words().find_overlapping_iter(line) {
+        if m.pattern().as_usize() < HEARTBEAT_WORDS.len() {
+            heartbeat = true;
+        } else {
+            auth = true;
+        }
+        if heartbeat && auth {
+            break;
+        }
+    }
+    (heartbeat, auth)
 }
 
 impl Signals {
@@ -326,7 +357,13 @@ impl Signals {
                 None => self.other_connections += n,
             }
         }
-        if blames_heartbeat(line) {
+        let (heartbeat, auth) = blames(line);
+        if auth {
+            for &code in codes {
+                *self.auth.entry(code).or_default() += 1;
+            }
+        }
+        if heartbeat {
             for &code in codes {
                 self.heartbeat
                     .entry(code)
@@ -379,6 +416,9 @@ impl std::ops::AddAssign for Signals {
         self.other_connections += other.other_connections;
         for (id, conn) in other.connections {
             self.add_connection(id, conn);
+        }
+        for (code, n) in other.auth {
+            *self.auth.entry(code).or_default() += n;
         }
         for (code, cell) in other.heartbeat {
             self.heartbeat

@@ -143,6 +143,7 @@ pub fn to_report(s: &Signals) -> SignalsReport {
             .iter()
             .map(|(&code, c)| (code, c.n, c.first.input, c.first.line))
             .collect(),
+        auth: s.auth.iter().map(|(c, n)| (*c, *n)).collect(),
     }
 }
 
@@ -167,6 +168,7 @@ pub fn from_report(r: SignalsReport) -> Signals {
             MAX_ORIGIN_CELLS,
         ),
         other_connections: r.other_connections,
+        auth: r.auth.into_iter().collect(),
         ..Signals::default()
     };
     for (code, bin, n, sum_ms, i, l) in r.ages {
