@@ -99,6 +99,16 @@ pub struct Args {
     #[arg(long, value_name = "DURATION", value_parser = parse_interval)]
     pub every: Option<Duration>,
 
+    /// With --summary, read each line's origin (the "By origin" breakdown,
+    /// and which pod a burst came from) from KEY, a JSON or logfmt key in
+    /// any spelling (pod_name, podName), or from a named prefix: kubectl
+    /// (`kubectl logs --prefix`), compose (`docker compose logs`), syslog
+    /// (the header's host). Repeatable: the first the line has wins.
+    /// Without it: a kubectl or compose prefix, then pod, container, host,
+    /// instance or node keys, then a syslog host.
+    #[arg(long, value_name = "KEY", value_parser = crate::summary::origin::parse_by)]
+    pub by: Vec<crate::summary::origin::By>,
+
     /// Serve the running counts at http://ADDR/metrics in the Prometheus
     /// text format while reading (e.g. 127.0.0.1:9464; port 0 picks one).
     ///

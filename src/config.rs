@@ -135,6 +135,9 @@ pub struct Scan {
     pub quiet: bool,
     /// `--metrics-listen`: where to serve the running counts.
     pub metrics_listen: Option<String>,
+    /// `--by`: where the summary reads origins (empty: wherever lines
+    /// have one).
+    pub by: Vec<crate::summary::origin::By>,
 }
 
 /// Annotate mode: every line, or every line with a code (`-o`).
@@ -334,6 +337,7 @@ impl Config {
                     max_line: args.max_line_length.unwrap_or(DEFAULT_MAX_LINE),
                     quiet,
                     metrics_listen: args.metrics_listen,
+                    by: args.by,
                 };
                 let summary_format = match args.format {
                     FormatArg::Text => SummaryFormat::Text,
@@ -344,6 +348,16 @@ impl Config {
                     }
                     FormatArg::Github => SummaryFormat::Text,
                 };
+                if scan.by.len() > crate::summary::origin::MAX_BY {
+                    return Err(format!(
+                        "--by takes at most {} choices",
+                        crate::summary::origin::MAX_BY
+                    )
+                    .into());
+                }
+                if !scan.by.is_empty() && !summarizing {
+                    return Err("--by groups the summary's origins; use it with --summary".into());
+                }
                 if args.every.is_some() {
                     if !args.summary {
                         return Err(

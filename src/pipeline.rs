@@ -37,6 +37,8 @@ pub struct Context {
     pub search_zip: bool,
     /// Longest line kept whole.
     pub max_line: usize,
+    /// `--by`: where a summary reads origins.
+    pub by: Option<Arc<[crate::summary::origin::By]>>,
 }
 
 impl Context {
@@ -57,6 +59,7 @@ impl Context {
             threads_chosen: scan.threads_chosen,
             search_zip: scan.search_zip,
             max_line: scan.max_line,
+            by: (!scan.by.is_empty()).then(|| scan.by.clone().into()),
         })
     }
 }

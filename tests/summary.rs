@@ -1564,3 +1564,57 @@ fn the_summary_breaks_closes_down_by_origin() {
     let p: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
     assert!(p.get("origins").is_none(), "{p}");
 }
+
+/// `--by KEY` reads origins from the key named (any spelling), then from
+/// the next choice; a bad choice or `--by` without a summary is a usage
+/// error (status 2) that names the flag.
+#[test]
+fn by_groups_origins_by_the_key_named() {
+    let log = "\
+[pod/gw-1/gateway] tenant=acme websocket: close 1006 (abnormal closure)
+[pod/gw-1/gateway] {\"tenantId\":\"globex\",\"msg\":\"ws closed\",\"close_code\":1006}
+[pod/gw-2/gateway] tenant=acme websocket: close 1001 (going away)
+[pod/gw-3/gateway] websocket: close 1000 (normal)
+";
+    let out = run(
+        &[
+            "-s",
+            "--format",
+            "json",
+            "--by",
+            "tenant",
+            "--by",
+            "tenant_id",
+            "--by",
+            "kubectl",
+        ],
+        log.as_bytes(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let origins: Vec<(String, u64)> = v["origins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["origin"].as_str().unwrap().to_string(),
+                o["events"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        origins,
+        [("acme".into(), 2), ("globex".into(), 1), ("gw-3".into(), 1)]
+    );
+    let text = run(&["-s", "--by", "tenant"], log.as_bytes()).text();
+    assert!(text.contains("By origin (tenant)"), "{text}");
+    for (args, says) in [
+        (&["-s", "--by", "two words"][..], "--by"),
+        (&["--by", "tenant"][..], "--by"),
+    ] {
+        let out = run(args, log.as_bytes());
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(out.stderr.contains(says), "{}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+}

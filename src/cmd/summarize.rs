@@ -210,7 +210,9 @@ fn summarize_source(
     live: Option<&LiveOut>,
 ) -> Result<Summarized, Error> {
     let name = source.name();
-    let mut summary = Summary::for_input(index, &name, ctx.gate.clone()).stopping_at_rate_trip();
+    let mut summary = Summary::for_input(index, &name, ctx.gate.clone())
+        .stopping_at_rate_trip()
+        .grouped_by(ctx.by.clone());
     summary.set_reference_time(source.modified());
     if let (Source::File(path), Some(pool), None) = (source, &ctx.pool, live) {
         let input_error = |e: io::Error| Error::Input {

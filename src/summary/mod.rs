@@ -339,6 +339,8 @@ pub struct Summary {
     /// What the diagnosis ([`findings`]) reads.
     pub signals: signals::Signals,
     gate: Option<Arc<Gate>>,
+    /// `--by`: where origins are read; `None`, wherever the line has one.
+    by: Option<Arc<[origin::By]>>,
     /// The input whose lines are being added.
     current: u32,
     /// When the current input was last modified: a line's time without a
@@ -452,6 +454,12 @@ impl Summary {
                 self.origins.insert(name, stats);
             }
         }
+    }
+
+    /// Reads origins by `--by`'s choices instead of wherever lines have one.
+    pub fn grouped_by(mut self, by: Option<Arc<[origin::By]>>) -> Summary {
+        self.by = by;
+        self
     }
 
     /// Ends the input (every input) when a rate rule of the gate trips: the
@@ -610,6 +618,9 @@ impl AddAssign for Summary {
         if self.gate.is_none() {
             self.gate = other.gate;
         }
+        if self.by.is_none() {
+            self.by = other.by;
+        }
     }
 }
 
@@ -624,6 +635,7 @@ impl Fork for Summary {
             .map_or("", |i| i.name.as_str());
         let mut part = Summary::for_input(self.current, name, self.gate.clone());
         part.stop_at_rate_trip = self.stop_at_rate_trip;
+        part.by.clone_from(&self.by);
         part.reference_time = self.reference_time;
         part
     }
@@ -690,7 +702,10 @@ impl Sink for Summary {
         if let Some(t) = time {
             self.timeline.add(t, findings.len() as u64);
         }
-        let origin = origin::origin_of(line.text);
+        let origin = match &self.by {
+            Some(by) => origin::origin_by(line.text, by),
+            None => origin::origin_of(line.text),
+        };
         let codes: Vec<u32> = findings.iter().map(|f| f.code).collect();
         self.signals
             .observe(line.text, &codes, time, origin.as_deref(), at);

@@ -46,6 +46,56 @@ pub struct OriginStats {
     pub last_time: Option<i64>,
 }
 
+/// Most `--by` choices.
+pub const MAX_BY: usize = 8;
+
+/// A `--by` choice: where in the line its origin is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum By {
+    /// `kubectl logs --prefix`'s `[pod/NAME/CONTAINER]`: the pod.
+    Kubectl,
+    /// `docker compose logs`' `NAME  | `.
+    Compose,
+    /// A BSD syslog header's host.
+    Syslog,
+    /// A JSON or logfmt key (any spelling: `pod_name`, `podName`).
+    Key(String),
+}
+
+/// Reads a `--by` value: `kubectl`, `compose`, `syslog`, or a key.
+pub fn parse_by(value: &str) -> Result<By, String> {
+    match value {
+        "kubectl" => Ok(By::Kubectl),
+        "compose" => Ok(By::Compose),
+        "syslog" => Ok(By::Syslog),
+        key if !key.is_empty()
+            && key.len() <= 64
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')) =>
+        {
+            Ok(By::Key(key.to_string()))
+        }
+        _ => Err(
+            "expected kubectl, compose, syslog or a key of letters, digits, '_' or '-' (at most 64)"
+                .to_string(),
+        ),
+    }
+}
+
+/// The origin `line` gives by the first of `by` it has.
+pub fn origin_by(line: &[u8], by: &[By]) -> Option<String> {
+    by.iter()
+        .find_map(|b| match b {
+            By::Kubectl => kubectl_prefix(line),
+            By::Compose => compose_prefix(line),
+            By::Syslog => syslog_host(line),
+            By::Key(key) => keyed_value(line, &[key.as_str()]),
+        })
+        .filter(|o| !o.is_empty() && o.len() <= MAX_ORIGIN)
+        .map(|o| String::from_utf8_lossy(o).into_owned())
+}
+
 /// The pod, container or host `line` says it came from.
 pub fn origin_of(line: &[u8]) -> Option<String> {
     kubectl_prefix(line)
@@ -241,6 +291,15 @@ mod tests {
             o("Nov 24 03:12:01 gw-5 gateway[123]: websocket: close 1006"),
             some("gw-5")
         );
+        let by = [By::Key("tenant".into()), By::Kubectl];
+        let ob = |l: &str| origin_by(l.as_bytes(), &by);
+        assert_eq!(
+            ob("[pod/gw-1/x] ws close 1006 tenant=acme").as_deref(),
+            Some("acme")
+        );
+        assert_eq!(ob("[pod/gw-1/x] ws close 1006").as_deref(), Some("gw-1"));
+        assert_eq!(ob("pod=gw-2 ws close 1006"), None);
+        assert!(parse_by("a b").is_err() && parse_by("").is_err());
         for none in [
             "websocket: close 1006 (abnormal closure)",
             "host: unreachable, ws closed with 1006",

@@ -312,10 +312,20 @@ fn write_origins(summary: &Summary, width: Option<usize>, out: &mut dyn Write) -
     }
     let events = summary.events().max(1);
     let rows = origins_by_events(summary);
-    writeln!(
-        out,
-        "\nBy origin (pod, container or host named in the lines)"
-    )?;
+    let read_from = match &summary.by {
+        Some(by) => by
+            .iter()
+            .map(|b| match b {
+                super::origin::By::Kubectl => "kubectl prefix".to_string(),
+                super::origin::By::Compose => "compose prefix".to_string(),
+                super::origin::By::Syslog => "syslog host".to_string(),
+                super::origin::By::Key(k) => sanitize(k),
+            })
+            .collect::<Vec<_>>()
+            .join(", then "),
+        None => "pod, container or host named in the lines".to_string(),
+    };
+    writeln!(out, "\nBy origin ({read_from})")?;
     let name_width = rows
         .iter()
         .take(ORIGINS_SHOWN)
