@@ -413,6 +413,7 @@ impl Extractor {
             before,
             about: None,
             reason_key: None,
+            websocket: None,
         };
         let mut at = 0;
         while let Some(p) = line[at..].iter().position(u8::is_ascii_digit) {
@@ -664,6 +665,7 @@ struct LineContext<'x, 'a> {
     before: &'a [u8],
     about: Option<bool>,
     reason_key: Option<bool>,
+    websocket: Option<bool>,
 }
 
 impl evidence::Context for LineContext<'_, '_> {
@@ -678,6 +680,13 @@ impl evidence::Context for LineContext<'_, '_> {
         let (ex, line, before) = (self.extractor, self.line, self.before);
         *self.reason_key.get_or_insert_with(|| {
             ex.reason_field.is_match(line) || ex.reason_field.is_match(record_before(line, before))
+        })
+    }
+
+    fn about_a_websocket(&mut self) -> bool {
+        let (ex, line, before) = (self.extractor, self.line, self.before);
+        *self.websocket.get_or_insert_with(|| {
+            ex.ws_word.is_match(line) || ex.ws_word.is_match(record_before(line, before))
         })
     }
 }
