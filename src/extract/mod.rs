@@ -25,6 +25,7 @@ use regex_automata::{Anchored, Input};
 
 use crate::codes::{self, Alias, Category, CodeView};
 use crate::error::Error;
+mod direction;
 pub mod evidence;
 mod finding;
 mod formats;
@@ -36,6 +37,7 @@ mod rules;
 pub mod screen;
 mod words;
 
+pub use direction::{direction, Direction};
 pub use finding::{Basis, Finding};
 pub(crate) use names::screen_names;
 use names::*;
