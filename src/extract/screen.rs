@@ -31,6 +31,8 @@ enum Check {
     Pass,
     /// A number right after the literal (`received 1011`, `Library(4001)`).
     Number,
+    /// After `received `: a number, or aiohttp's `message 8:1000`.
+    Received,
     /// A close word that starts a word: a code (four digits) as the first
     /// number within reach, or `close: .name`; or the word is a symbolic name.
     CloseWord,
@@ -77,7 +79,7 @@ const LITERALS: &[(&str, Check)] = &[
     ("CloseReason[", Check::Number),
     ("StatusCode(", Check::Number),
     ("with code ", Check::Number),
-    ("eceived ", Check::Number),
+    ("eceived ", Check::Received),
     ("sent ", Check::Number),
     ("Library(", Check::Number),
     ("Iana(", Check::Number),
@@ -85,6 +87,7 @@ const LITERALS: &[(&str, Check)] = &[
     ("Reserved(", Check::Number),
     ("[1000,5000)", Check::Pass),
     ("may not be used", Check::Pass),
+    ("must not be sent over", Check::Pass),
     ("Symbol(status-code", Check::Pass),
     ("CLOSE: 8>", Check::Pass),
     ("WSMessageClose(", Check::Pass),
@@ -314,6 +317,14 @@ impl Screen {
         match check {
             Check::Pass => Verdict::BOTH,
             Check::Number => Verdict::formats(starts_number(&line[e..])),
+            Check::Received => {
+                let rest = &line[e..];
+                Verdict::formats(
+                    starts_number(rest)
+                        || rest.starts_with(b"message 8:")
+                        || rest.starts_with(b"message WSMsgType.CLOSE:"),
+                )
+            }
             Check::CloseWord => Verdict {
                 formats: close_number(line, s, e),
                 names: name() || self.qualified_name(&line[e..], qualifier_end(&line[e..], true)),
