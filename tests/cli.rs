@@ -134,6 +134,45 @@ fn json_lines_carry_the_documented_fields() {
     assert_eq!(objs[3]["rejected"], true);
 }
 
+/// `direction` says which way each code went, when the line says so, and
+/// stands between `reason` and `rule`.
+#[test]
+fn json_lines_say_which_way_a_code_went() {
+    let input = "received 1000 (OK); then sent 1000 (OK)
+                 server > CLOSE 1001 (going away) [2 bytes]
+                 Connection closed by us Code: 1002 Reason: bad frame
+                 websocket: close 4001 (unknown)
+                 websocket: close 1006 (abnormal closure): unexpected EOF
+                 ws closed close_code=4002
+";
+    let out = run(&["--format", "json"], input.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ways: Vec<(u64, serde_json::Value)> = out
+        .json()
+        .iter()
+        .map(|o| (o["code"].as_u64().unwrap(), o["direction"].clone()))
+        .collect();
+    assert_eq!(
+        ways,
+        [
+            (1000, "received".into()),
+            (1001, "sent".into()),
+            (1002, "sent".into()),
+            (4001, "received".into()),
+            (1006, "local".into()),
+            (4002, serde_json::Value::Null),
+        ]
+    );
+    let text = out.text();
+    let first = text.lines().next().unwrap();
+    let (reason, direction, rule) = (
+        first.find("\"reason\":").unwrap(),
+        first.find("\"direction\":").unwrap(),
+        first.find("\"rule\":").unwrap(),
+    );
+    assert!(reason < direction && direction < rule, "{first}");
+}
+
 #[test]
 fn json_escapes_control_characters() {
     let input = b"\x1b[31mwebsocket: close 1006 (abnormal closure): \x07bell\x7f\xc2\x9b\xe2\x80\xa8 \xff\n";

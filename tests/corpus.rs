@@ -203,13 +203,13 @@ fn precision_and_recall_on_the_labelled_corpus() {
         "tune precision {:.3}",
         tune.precision()
     );
-    assert!(tune.recall() >= 0.90, "tune recall {:.3}", tune.recall());
+    assert!(tune.recall() >= 0.94, "tune recall {:.3}", tune.recall());
     assert!(
         test.precision() >= 0.95,
         "test precision {:.3}",
         test.precision()
     );
-    assert!(test.recall() >= 0.80, "test recall {:.3}", test.recall());
+    assert!(test.recall() >= 0.88, "test recall {:.3}", test.recall());
 }
 
 /// Codes in a record printed over several lines are found on the line that

@@ -25,7 +25,7 @@
 use super::lexical::{
     continues_token, is_nserror_code, is_other_field, is_port, is_quantity, FOREIGN_CLOSE,
 };
-use super::words::{CLOSE_PARTS, CODE_ENDS, FILLER, NAMES, STOP};
+use super::words::{CLOSE_PARTS, CODE_ENDS, FILLER, NAMES, OTHER_SYSTEMS, STOP};
 
 /// Why a number was taken: named in JSON output as `rule` (`evidence:…`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +42,14 @@ pub enum Why {
     Name,
     /// A close or WebSocket word right after it (`1006 - WebSocket Read EOF`).
     WordAfter,
+    /// A bare `code` key in a clause that says close further back than
+    /// [`Why::CloseWord`] reaches (`closed the current gateway with the
+    /// error code of 4013`).
+    CodeInCloseClause,
+    /// In brackets of its own at the end of a phrase on a line about a
+    /// WebSocket close (`terminated websocket connection; reason: Rate
+    /// limited. (4008)`).
+    Bracketed,
 }
 
 impl Why {
@@ -54,6 +62,8 @@ impl Why {
             Why::ErrorWord => "evidence:error-on-websocket-line",
             Why::Name => "evidence:code-name",
             Why::WordAfter => "evidence:close-word-after",
+            Why::CodeInCloseClause => "evidence:code-in-close-clause",
+            Why::Bracketed => "evidence:bracketed-on-close-line",
         }
     }
 }
@@ -228,7 +238,7 @@ fn key_gap(gap: &[u8]) -> bool {
     for &b in gap {
         if matches!(
             b,
-            b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`' | b'\\'
+            b' ' | b'\t' | b'"' | b'\'' | b'[' | b'(' | b'{' | b'`' | b'\\' | b')' | b']'
         ) {
             continue;
         }
@@ -253,6 +263,9 @@ pub trait Context {
     /// The line or its record has a `reason` key: `code` and `reason`
     /// together are a close frame's two fields.
     fn has_reason_key(&mut self) -> bool;
+    /// The line or its record names a WebSocket (`WebSocket`, `ws`,
+    /// `socket.io`, …), closing or not.
+    fn about_a_websocket(&mut self) -> bool;
 }
 
 /// Whether the number at `line[s..e]` is a close code, and why.
@@ -287,7 +300,9 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
         return None;
     }
     let words = words_before(line, s, 64);
-    if let Some(&(word, gap)) = words.first() {
+    // `code of 4013`, `code UNCONFORMED (1002)`: the key a word away.
+    let linked = linked_key(line, e, &words);
+    if let Some(&(word, gap)) = linked.as_ref().or(words.first()) {
         // `/close=1006`, `?code=1000`: a path or query, not a key.
         let start = word.as_ptr() as usize - line.as_ptr() as usize;
         if start > 0 && matches!(line[start - 1], b'/' | b'?' | b'&') {
@@ -335,11 +350,47 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
                 if last == Class::Reason && ctx.about_a_close() {
                     return Some(Why::Key);
                 }
+                if last == Class::Code {
+                    // `code 1000 reason Normal closure`: the frame's two
+                    // fields, without signs.
+                    if reason_follows(line, e) {
+                        return Some(Why::Key);
+                    }
+                    // `WebSocket proxy restarting with code: 1001`.
+                    if says_code(word) && ctx.about_a_websocket() {
+                        return Some(Why::Key);
+                    }
+                    let start = word.as_ptr() as usize - line.as_ptr() as usize;
+                    let clause = clause_before(line, start);
+                    if clause.close && !clause.other_system {
+                        return Some(Why::CodeInCloseClause);
+                    }
+                }
                 // `code: 1012 Service Restart` says it all by itself.
             }
         }
         if is_other_field(line, s) {
             return None;
+        }
+    }
+    // `… reason: Rate limited. (4008)`: in brackets of its own, on a line
+    // about a WebSocket close, with the close or WebSocket word near.
+    if bracketed(line, s, e) && close_or_socket_near(line, s, e) && ctx.about_a_close() {
+        return Some(Why::Bracketed);
+    }
+    // `Failing the WebSocket connection: 1006`, `failing WebSocket
+    // connection in the OPEN state: 1009`: the clause the colon ends names
+    // a WebSocket and a failure or a close.
+    if let Some(&(_, gap)) = words.first() {
+        if matches!(gap, b": " | b":") {
+            let clause = clause_before(line, s - gap.len());
+            if clause.websocket
+                && (clause.error || clause.close)
+                && !clause.other_system
+                && close_or_socket_near(line, s, e)
+            {
+                return Some(Why::ErrorWord);
+            }
         }
     }
     // A close word shortly before, with only filler between.
@@ -378,7 +429,7 @@ pub fn weigh(line: &[u8], s: usize, e: usize, ctx: &mut impl Context) -> Option<
             break;
         }
     }
-    if name_after(line, e, code) && close_or_socket_near(line, s, e) {
+    if name_after(line, e, code) && (close_or_socket_near(line, s, e) || dropped_near(line, s, e)) {
         return Some(Why::Name);
     }
     // `1006 - WebSocket Read EOF`: a label, the number first.
@@ -433,6 +484,159 @@ fn close_or_socket_near(line: &[u8], s: usize, e: usize) -> bool {
         a || b
     };
     socket || close(b"los") || close(b"LOS") || close(b"isconnect") || close(b"ISCONNECT")
+}
+
+/// `dropped` within [`NEAR`] bytes of the number (`1006 Connection
+/// dropped by remote peer`): with the code's own name, a close.
+fn dropped_near(line: &[u8], s: usize, e: usize) -> bool {
+    let window = &line[s.saturating_sub(NEAR)..line.len().min(e + NEAR)];
+    window.windows(6).any(|w| w == b"ropped")
+}
+
+/// The key a word away from the number: `code of 4013`, `code is 1006`,
+/// `status was 1001`, and a name between a key and its number in brackets
+/// (`code UNCONFORMED (1002)`, `status: GOING_AWAY (1001)`). The gap given
+/// back is a plain space, as for `code 4013`.
+fn linked_key<'a>(line: &[u8], e: usize, words: &Words<'a>) -> Option<(&'a [u8], &'a [u8])> {
+    let (near, near_gap, key, key_gap_) = match **words {
+        [(near, near_gap), (key, key_gap_), ..] => (near, near_gap, key, key_gap_),
+        _ => return None,
+    };
+    let spaces = |g: &[u8]| !g.is_empty() && g.iter().all(|b| *b == b' ');
+    // Spelled as the screen looks for it.
+    let is_key = [
+        &b"code"[..],
+        b"Code",
+        b"CODE",
+        b"status",
+        b"Status",
+        b"STATUS",
+    ]
+    .iter()
+    .any(|k| key.ends_with(k));
+    if !is_key || key.iter().any(u8::is_ascii_digit) {
+        return None;
+    }
+    let link = ["of", "is", "was"]
+        .iter()
+        .any(|l| l.as_bytes().eq_ignore_ascii_case(near));
+    if link && spaces(near_gap) && spaces(key_gap_) {
+        return Some((key, b" "));
+    }
+    let name = near.len() >= 2
+        && near[0].is_ascii_uppercase()
+        && near.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_');
+    if name && near_gap == b" (" && line.get(e) == Some(&b')') && key_gap(key_gap_) {
+        return Some((key, b" "));
+    }
+    None
+}
+
+/// The key's last word is `code` (not `status`): on a WebSocket line, a
+/// `code` is the close code.
+fn says_code(key: &[u8]) -> bool {
+    key_parts(key).last().is_some_and(|p| {
+        p.len() >= 4 && p[p.len() - 4..].eq_ignore_ascii_case(b"code") || !p.is_ascii()
+    })
+}
+
+/// `reason` follows the number as the next word (`code 1000 reason Normal
+/// closure`, `code 4001, reason Permission denied`).
+fn reason_follows(line: &[u8], e: usize) -> bool {
+    let rest = &line[e..line.len().min(e + 16)];
+    let lead = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b',' | b';'))
+        .count();
+    let rest = &rest[lead..];
+    lead > 0
+        && rest.len() >= 6
+        && rest[..6].eq_ignore_ascii_case(b"reason")
+        && !rest.get(6).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// The number stands in brackets of its own after a space: `… limited.
+/// (4008)`, `code UNCONFORMED (1002)`; not an argument (`DISCONNECT(1006)`).
+fn bracketed(line: &[u8], s: usize, e: usize) -> bool {
+    s >= 2 && line[s - 1] == b'(' && line[s - 2] == b' ' && line.get(e) == Some(&b')')
+}
+
+/// What the words of the clause that ends at `end` say: the clause runs
+/// back to a sign that ends one (`.`, `,`, `;`, `:`, a bracket, …) or a
+/// number, at most [`CLAUSE_WORDS`] words and [`CLAUSE_REACH`] bytes.
+#[derive(Default)]
+struct Clause {
+    close: bool,
+    websocket: bool,
+    error: bool,
+    /// A word naming another system's codes (`mysql`, `exit`, `http`).
+    other_system: bool,
+}
+
+const CLAUSE_WORDS: usize = 12;
+const CLAUSE_REACH: usize = 96;
+
+fn clause_before(line: &[u8], end: usize) -> Clause {
+    let mut clause = Clause::default();
+    let floor = end.saturating_sub(CLAUSE_REACH);
+    let mut at = end;
+    for _ in 0..CLAUSE_WORDS {
+        let gap_end = at;
+        while at > floor && !is_word_char(line[at - 1]) {
+            at -= 1;
+        }
+        let ends_clause = line[at..gap_end].iter().any(|b| {
+            matches!(
+                b,
+                b'.' | b','
+                    | b';'
+                    | b':'
+                    | b'!'
+                    | b'?'
+                    | b'|'
+                    | b'/'
+                    | b'='
+                    | b'('
+                    | b')'
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b'<'
+                    | b'>'
+            )
+        });
+        if ends_clause {
+            break;
+        }
+        let word_end = at;
+        while at > floor && is_word_char(line[at - 1]) {
+            at -= 1;
+        }
+        let word = &line[at..word_end];
+        if word.is_empty() || word.iter().any(u8::is_ascii_digit) {
+            break;
+        }
+        // Cut by the reach: not a whole word.
+        if at == floor && at > 0 && is_word_char(line[at - 1]) {
+            break;
+        }
+        if OTHER_SYSTEMS
+            .iter()
+            .any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+        {
+            clause.other_system = true;
+        }
+        for part in key_parts(word) {
+            match class(part) {
+                Class::Close => clause.close = true,
+                Class::WebSocket => clause.websocket = true,
+                Class::Error => clause.error = true,
+                _ => {}
+            }
+        }
+    }
+    clause
 }
 
 /// The code's own name or explanation follows it (`1012 Service Restart`,
@@ -512,73 +716,4 @@ fn in_path(line: &[u8], s: usize) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A line whose record is (or is not) about a close, with no `reason` key.
-    struct Fixed(bool);
-    impl Context for Fixed {
-        fn has_reason_key(&mut self) -> bool {
-            false
-        }
-        fn about_a_close(&mut self) -> bool {
-            self.0
-        }
-    }
-
-    fn why(line: &str, about_a_close: bool) -> Option<Why> {
-        let b = line.as_bytes();
-        let s = b.iter().position(|c| c.is_ascii_digit()).unwrap();
-        let e = s + b[s..].iter().take_while(|c| c.is_ascii_digit()).count();
-        weigh(b, s, e, &mut Fixed(about_a_close))
-    }
-
-    #[test]
-    fn keys_in_any_spelling() {
-        let none = false;
-        assert_eq!(why("closeReasonCode=1000", none), Some(Why::CloseKey));
-        assert_eq!(why("upstream_close_code=1014", none), Some(Why::CloseKey));
-        assert_eq!(why("disconnectStatusCode: 1006", none), Some(Why::CloseKey));
-        assert_eq!(why("ws-close-status => 4001", none), Some(Why::CloseKey));
-        assert_eq!(why("code: 1006,", none), None);
-        assert_eq!(why("code: 1006,", true), Some(Why::Key));
-        assert_eq!(why("Код: 1006", true), Some(Why::Key));
-    }
-
-    #[test]
-    fn words_before_and_after() {
-        let all = true;
-        assert_eq!(
-            why("Websocket closed with 4014, cannot reconnect", all),
-            Some(Why::CloseWord)
-        );
-        assert_eq!(why("onClosing: 1001/Going away", all), Some(Why::CloseWord));
-        assert_eq!(why("WebSocket error 4201", all), Some(Why::ErrorWord));
-        assert_eq!(why("1006 - WebSocket Read EOF", all), Some(Why::WordAfter));
-        assert_eq!(
-            why("websocket upstream: 1012 Service Restart", all),
-            Some(Why::Name)
-        );
-    }
-
-    #[test]
-    fn numbers_that_are_something_else() {
-        let all = true;
-        for line in [
-            "closed after 3000 ms",
-            "closed 1006ms",
-            "closing on port 4000",
-            "ws closed, retry in 1000",
-            "closed connection to 10.0.0.1:3000",
-            "websocket closed Nov 24 2026",
-            "closed at app.js:1006",
-            "closed id=1006",
-            "closed GET /rooms/1006",
-            "The code must be either 1000, or between 3000 and 4999",
-            "closed v1.1006",
-            "closed issue #1006",
-        ] {
-            assert_eq!(why(line, all), None, "{line}");
-        }
-    }
-}
+mod tests;

@@ -178,7 +178,7 @@ pub(crate) const RULES: &[Rule] = &[
         strength: Strength::Explicit,
         rejected: false,
         value: Value::Decimal,
-        regex: r"(?:WSMsgType\.CLOSE: 8>, data=|WSMessageClose\(data=)(?P<c_aiohttp>\d{1,6})(?:, size=\d+)?(?:, extra='(?P<r_aiohttp>[^']*)')?",
+        regex: r"(?:WSMsgType\.CLOSE: 8>, data=|WSMessageClose\(data=|Received message (?:8|WSMsgType\.CLOSE):)(?P<c_aiohttp>\d{1,6})(?:, size=\d+)?(?:, extra='(?P<r_aiohttp>[^']*)')?",
     },
     // starlette: "WebSocketDisconnect: (1001, '')", "WebSocketDisconnect: 1000",
     // "WebSocketDisconnect(code=1006, reason='')"
@@ -236,6 +236,15 @@ pub(crate) const RULES: &[Rule] = &[
         rejected: true,
         value: Value::Decimal,
         regex: r"(?:Invalid status code|IllegalArgumentException: Invalid code): (?P<c_javabad>-?\d{1,6})",
+    },
+    // Java-WebSocket CloseFrame.isValid: "InvalidFrameException: closecode must not be sent over the wire: 60015"
+    Rule {
+        group: "javawsbad",
+        library: "java-websocket",
+        strength: Strength::Explicit,
+        rejected: true,
+        value: Value::Decimal,
+        regex: r"closecode must not be sent over the wire: (?P<c_javawsbad>-?\d{1,6})",
     },
     // Swift Foundation on Linux: "NSURLSessionWebSocketCloseCode(rawValue: 1007)"
     Rule {

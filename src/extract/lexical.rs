@@ -125,6 +125,11 @@ pub(crate) fn is_quantity(line: &[u8], end: usize) -> bool {
     if first.first() == Some(&b'%') || first == b"of" || first == b"out" {
         return true;
     }
+    // Only a word can be the adjective: in `CLOSE=1001 46 bytes` the
+    // count is the next number's, not this one's.
+    if first.is_empty() {
+        return false;
+    }
     let second = words.next().unwrap_or_default();
     [first, second]
         .iter()

@@ -25,6 +25,7 @@ use regex_automata::{Anchored, Input};
 
 use crate::codes::{self, Alias, Category, CodeView};
 use crate::error::Error;
+mod direction;
 pub mod evidence;
 mod finding;
 mod formats;
@@ -36,6 +37,7 @@ mod rules;
 pub mod screen;
 mod words;
 
+pub use direction::{direction, Direction};
 pub use finding::{Basis, Finding};
 pub(crate) use names::screen_names;
 use names::*;
@@ -413,6 +415,7 @@ impl Extractor {
             before,
             about: None,
             reason_key: None,
+            websocket: None,
         };
         let mut at = 0;
         while let Some(p) = line[at..].iter().position(u8::is_ascii_digit) {
@@ -664,6 +667,7 @@ struct LineContext<'x, 'a> {
     before: &'a [u8],
     about: Option<bool>,
     reason_key: Option<bool>,
+    websocket: Option<bool>,
 }
 
 impl evidence::Context for LineContext<'_, '_> {
@@ -678,6 +682,13 @@ impl evidence::Context for LineContext<'_, '_> {
         let (ex, line, before) = (self.extractor, self.line, self.before);
         *self.reason_key.get_or_insert_with(|| {
             ex.reason_field.is_match(line) || ex.reason_field.is_match(record_before(line, before))
+        })
+    }
+
+    fn about_a_websocket(&mut self) -> bool {
+        let (ex, line, before) = (self.extractor, self.line, self.before);
+        *self.websocket.get_or_insert_with(|| {
+            ex.ws_word.is_match(line) || ex.ws_word.is_match(record_before(line, before))
         })
     }
 }

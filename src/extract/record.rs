@@ -40,12 +40,21 @@ pub fn record_before<'a>(line: &[u8], before: &'a [u8]) -> &'a [u8] {
 }
 
 /// `lower` goes on with the record whose last line ends `above`: it is
-/// indented or closes a bracket, or the line above opens one (or ends with
-/// `,` or `:`) and `lower` does not start like a new log line (a timestamp,
-/// a word).
+/// indented, closes a bracket or is only an opening one, or the line above
+/// opens one (or ends with `,` or `:`) and `lower` does not start like a new
+/// log line (a timestamp, a word).
 pub fn follows(lower: &[u8], above: &[u8]) -> bool {
     continues_record(lower)
         || opens_record(above) && !lower.first().is_some_and(u8::is_ascii_alphanumeric)
+        || lone_bracket(lower)
+}
+
+/// The line is only an opening bracket: the dump a log call printed after
+/// its message (tslog's `close` then `{` then `  code: 1006,`). A JSON log
+/// line starts with `{` too, but never ends there.
+fn lone_bracket(lower: &[u8]) -> bool {
+    let line = lower.split(|b| *b == b'\n').next().unwrap_or(lower);
+    matches!(line.trim_ascii(), b"{" | b"[")
 }
 
 /// The line goes on with the record above it: indented, or closing a bracket.

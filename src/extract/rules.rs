@@ -81,8 +81,9 @@ pub(super) const SEARCH_OVERLAP: usize = 256;
 /// WebSocket word together with a close word.
 pub(super) const CLOSE_EVENT: &str = r"(?i:closeevent|(?:\b|_)on_?clos(?:e|ed|ing)\b|close[_ ]?frame|wserror|ws[_.\-]?close|websocket[_.\-]?close|close[_.\-]?code)";
 pub(super) const WS_WORD: &str = r"(?i:websocket|web_socket|\bwss?\b|\bwss?[_.\-:/]|socket\.io|signalr|sockjs|graphql-ws|\bstomp\b|pusher|actioncable|phoenix|centrifug)";
-pub(super) const CLOSE_WORD: &str =
-    r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)";
+/// With the close word as a hump of a camelCase name (`ConnectionClosed`,
+/// `isClosing`).
+pub(super) const CLOSE_WORD: &str = r"(?i:\bclos(?:e|ed|ing|ure)\b|disconnect|terminat|hang ?up|dropped|\breason\b)|[a-z]Clos(?:e|ed|ing|ure)\b";
 
 /// See `Extractor::context_words`: every word [`CLOSE_EVENT`], [`WS_WORD`]
 /// and [`CLOSE_WORD`] hang on, and `reason`.

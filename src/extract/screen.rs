@@ -31,6 +31,8 @@ enum Check {
     Pass,
     /// A number right after the literal (`received 1011`, `Library(4001)`).
     Number,
+    /// After `received `: a number, or aiohttp's `message 8:1000`.
+    Received,
     /// A close word that starts a word: a code (four digits) as the first
     /// number within reach, or `close: .name`; or the word is a symbolic name.
     CloseWord,
@@ -77,7 +79,7 @@ const LITERALS: &[(&str, Check)] = &[
     ("CloseReason[", Check::Number),
     ("StatusCode(", Check::Number),
     ("with code ", Check::Number),
-    ("eceived ", Check::Number),
+    ("eceived ", Check::Received),
     ("sent ", Check::Number),
     ("Library(", Check::Number),
     ("Iana(", Check::Number),
@@ -85,6 +87,7 @@ const LITERALS: &[(&str, Check)] = &[
     ("Reserved(", Check::Number),
     ("[1000,5000)", Check::Pass),
     ("may not be used", Check::Pass),
+    ("must not be sent over", Check::Pass),
     ("Symbol(status-code", Check::Pass),
     ("CLOSE: 8>", Check::Pass),
     ("WSMessageClose(", Check::Pass),
@@ -118,10 +121,10 @@ const LITERALS: &[(&str, Check)] = &[
     ("од", Check::Near),
     ("码", Check::Near),
     ("remote,", Check::Near),
-    ("c[1", Check::Number),
-    ("c[2", Check::Number),
-    ("c[3", Check::Number),
-    ("c[4", Check::Number),
+    ("ropped", Check::Near),
+    // SockJS close frames (`c[3000,"Go away!"]`): one literal for the
+    // prefilter's four anchors.
+    ("c[", Check::Number),
     ("is neither", Check::Pass),
 ];
 
@@ -314,6 +317,14 @@ impl Screen {
         match check {
             Check::Pass => Verdict::BOTH,
             Check::Number => Verdict::formats(starts_number(&line[e..])),
+            Check::Received => {
+                let rest = &line[e..];
+                Verdict::formats(
+                    starts_number(rest)
+                        || rest.starts_with(b"message 8:")
+                        || rest.starts_with(b"message WSMsgType.CLOSE:"),
+                )
+            }
             Check::CloseWord => Verdict {
                 formats: close_number(line, s, e),
                 names: name() || self.qualified_name(&line[e..], qualifier_end(&line[e..], true)),
@@ -582,6 +593,10 @@ fn key_end(rest: &[u8]) -> usize {
     if matches!(rest.get(at), Some(b'"' | b'\'')) {
         at += 1;
     }
+    // A key in brackets: `[Symbol(kCode)]: 1006`, `["code"]: 1006`.
+    while at < 4 && matches!(rest.get(at), Some(b')' | b']')) {
+        at += 1;
+    }
     at
 }
 
@@ -618,9 +633,17 @@ fn key_value(line: &[u8], s: usize, e: usize) -> KeyValue {
     }
     let before_sep = spaces(&rest[at..]);
     at += before_sep;
+    if named_bracket(&rest[at..]) {
+        return KeyValue::Generic;
+    }
     let sep = match &rest[at..] {
         [b'=', b'>', ..] => 2,
         [b':' | b'=', ..] => 1,
+        // `code is 1006`, `code of 4013`, `status was 1001`.
+        [a, b, c, ..] if before_sep > 0 && c.is_ascii_whitespace() && is_link(&[*a, *b]) => 2,
+        [a, b, c, d, ..] if before_sep > 0 && d.is_ascii_whitespace() && is_link(&[*a, *b, *c]) => {
+            3
+        }
         [b'i', b's', c, ..] if c.is_ascii_whitespace() => 2,
         // `error code 4001`: a space is the separator, for a plain code.
         [d, ..] if d.is_ascii_digit() && before_sep > 0 => 0,
@@ -659,6 +682,33 @@ fn key_value(line: &[u8], s: usize, e: usize) -> KeyValue {
     } else {
         KeyValue::No
     }
+}
+
+/// A word that joins a key to its value, as the evidence reads it.
+fn is_link(word: &[u8]) -> bool {
+    [&b"of"[..], b"is", b"was"]
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case(word))
+}
+
+/// After a key: a name, then its number in brackets (`UNCONFORMED (1002)`,
+/// `: GOING_AWAY (1001)`), as the evidence takes them.
+fn named_bracket(rest: &[u8]) -> bool {
+    let lead = rest
+        .iter()
+        .take(8)
+        .take_while(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'\n' | b'\r'))
+        .count();
+    let rest = &rest[lead..];
+    if !rest.first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic() || **b == b'_')
+        .count();
+    let after = &rest[len..];
+    after.starts_with(b" (") && digits(&after[2..]).len() == 4 && after.get(6) == Some(&b')')
 }
 
 #[cfg(test)]

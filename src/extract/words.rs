@@ -175,6 +175,40 @@ pub(super) const STOP: &[&str] = &[
     "build",
 ];
 
+/// Words that make a `code` in their clause another system's (a
+/// database's, a process's exit status, HTTP's), whatever close word is
+/// there too (`closing the MySQL connection after error code 2013`).
+pub(super) const OTHER_SYSTEMS: &[&str] = &[
+    "mysql",
+    "mariadb",
+    "sql",
+    "sqlstate",
+    "postgres",
+    "postgresql",
+    "pg",
+    "oracle",
+    "ora",
+    "redis",
+    "mongo",
+    "mongodb",
+    "db",
+    "database",
+    "errno",
+    "exit",
+    "exited",
+    "process",
+    "windows",
+    "win32",
+    "hresult",
+    "http",
+    "https",
+    "smtp",
+    "ftp",
+    "ssh",
+    "tls",
+    "ssl",
+];
+
 /// Names and library explanations of a code, lowercased, as they follow it
 /// in prose (`1012 Service Restart`, `1001/Going away`, `1006 (abnormal)`).
 pub(super) const NAMES: &[(u32, &[&str])] = &[

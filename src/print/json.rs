@@ -30,7 +30,8 @@ pub(super) fn write(
 }
 
 /// One JSON Lines object: a close code found on a line. Field names are
-/// stable (documented in the README); new fields may be added.
+/// stable (documented in the README); new fields may be added. Keys are
+/// written in the order of the fields here, which is the README's table.
 #[derive(Debug, Serialize)]
 pub struct Record<'a> {
     /// The file path as given, or `-` for stdin.
@@ -49,6 +50,9 @@ pub struct Record<'a> {
     pub rejected: bool,
     /// The close reason, when the line's format carries one.
     pub reason: Option<Cow<'a, str>>,
+    /// Which way the code went, when the line says so: `sent`,
+    /// `received` or `local` (1005, 1006, 1015: never on the wire).
+    pub direction: Option<&'static str>,
     /// Why the code was reported: `format:ID` (a library format), `name`
     /// (a symbolic name), `evidence:KIND` (what stood around the number)
     /// or `pattern` (the user's `--pattern`).
@@ -75,6 +79,7 @@ impl<'a> Record<'a> {
             on_wire: view.on_wire,
             rejected: finding.rejected(),
             reason,
+            direction: finding.direction(line.text).map(|d| d.as_str()),
             rule: finding.basis.to_string(),
             line: String::from_utf8_lossy(line.text),
         }
