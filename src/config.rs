@@ -352,8 +352,7 @@ impl Config {
                     return Err(format!(
                         "--by takes at most {} choices",
                         crate::summary::origin::MAX_BY
-                    )
-                    .into());
+                    ));
                 }
                 if !scan.by.is_empty() && !summarizing {
                     return Err("--by groups the summary's origins; use it with --summary".into());
