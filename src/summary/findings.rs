@@ -6,8 +6,9 @@
 //! so a user can judge a finding. The rules, in short:
 //!
 //! - **Fixed connection age** (`idle-timeout`, `token-lifetime`): at least
-//!   [`MIN_AGES`] closes of a code carry an age, and at least
-//!   [`SPIKE_SHARE`] of them fall within ±5% of one age; or the closes of
+//!   [`MIN_AGES`] closes of a code fall within ±5% of one age, which is
+//!   [`SPIKE_SHARE`] of the code's aged closes and [`SPIKE_CONTRAST`] times
+//!   what as wide a window beside it holds; or the closes of
 //!   connections that close again and again recur at one interval. An auth
 //!   code (policy category, or reasons about tokens) giving at least half
 //!   of it means a token lifetime; any other code, an idle timeout of something on the path,
@@ -21,14 +22,14 @@
 //!   or drain when at least [`MIN_GRACEFUL`] 1001/1012, and
 //!   [`GRACEFUL_FACTOR`] times their usual rate, came in the
 //!   [`GRACEFUL_BEFORE`] seconds before it (or its first minute).
-//! - **Heartbeat failures**: at least [`MIN_HEARTBEAT`] close lines, and
-//!   [`MIN_HEARTBEAT_SHARE`] of all events, blame a ping, a pong or a
-//!   keepalive.
+//! - **Heartbeat failures**: at least [`MIN_HEARTBEAT`] close lines blame
+//!   a ping, a pong or a keepalive (high confidence with 20 and
+//!   [`MIN_HEARTBEAT_SHARE`] of all events).
 //! - **Message too big**: any 1009.
 //! - **Reconnect storm**: at least [`MIN_STORM_CONNECTIONS`] connections
 //!   each close [`STORM_CLOSES`] times or more, their closes at most
 //!   [`STORM_INTERVAL`] seconds apart (median); or at least [`MIN_AGES`]
-//!   aged closes of which [`SPIKE_SHARE`] came within [`STORM_AGE_MS`] of
+//!   aged closes of which [`STORM_SHARE`] came within [`STORM_AGE_MS`] of
 //!   opening.
 
 use std::collections::BTreeMap;
@@ -41,7 +42,12 @@ use crate::codes::{Category, CodeView};
 /// Fewest aged closes of a code for an age spike to mean anything.
 pub const MIN_AGES: u64 = 20;
 /// Share of a code's aged closes that must fall within ±5% of one age.
-pub const SPIKE_SHARE: f64 = 0.5;
+pub const SPIKE_SHARE: f64 = 0.2;
+/// How many times the ages beside it (the five windows as wide on each
+/// side, on average) the spike's window must hold.
+pub const SPIKE_CONTRAST: f64 = 4.0;
+/// Share of aged closes within [`STORM_AGE_MS`] of opening for a storm.
+pub const STORM_SHARE: f64 = 0.5;
 /// Bins of the age histogram a spike spans: 5 × 2% ≈ ±5%.
 const SPIKE_BINS: i32 = 5;
 /// A known default matches an age within this share of it.
@@ -64,7 +70,7 @@ pub const MIN_GRACEFUL: u64 = 5;
 pub const GRACEFUL_FACTOR: f64 = 4.0;
 /// Fewest close lines that blame a heartbeat.
 pub const MIN_HEARTBEAT: u64 = 3;
-/// Share of all events those must be.
+/// Share of all events those must be for high confidence (with 20 or more).
 pub const MIN_HEARTBEAT_SHARE: f64 = 0.05;
 /// Fewest connections that close again and again for a reconnect storm.
 pub const MIN_STORM_CONNECTIONS: usize = 5;
@@ -208,7 +214,7 @@ fn spike(ages: &Ages) -> Option<(u64, u64, Location)> {
     }
     let bins: Vec<(i32, &super::signals::AgeBin)> =
         ages.bins.iter().map(|(b, v)| (*b, v)).collect();
-    let mut best: Option<(u64, u64, Location)> = None;
+    let mut best: Option<(u64, u64, Location, i32)> = None;
     for (i, &(start, _)) in bins.iter().enumerate() {
         let window = bins[i..]
             .iter()
@@ -220,12 +226,20 @@ fn spike(ages: &Ages) -> Option<(u64, u64, Location)> {
                 Some(f.map_or(b.first, |f| f.min(b.first))),
             )
         });
-        if best.is_none_or(|(bn, _, _)| n > bn) {
-            best = first.map(|f| (n, sum, f));
+        if best.is_none_or(|(bn, ..)| n > bn) {
+            best = first.map(|f| (n, sum, f, start));
         }
     }
-    let (n, sum, first) = best?;
-    (n as f64 >= SPIKE_SHARE * total as f64).then(|| (n, sum / n.max(1), first))
+    let (n, sum, first, start) = best?;
+    // The five windows as wide on each side: a spike stands above the
+    // busier side (an edge of the ages' range has one side empty).
+    let side = |from: i32, to: i32| -> f64 {
+        ages.bins.range(from..to).map(|(_, b)| b.n).sum::<u64>() as f64 / 5.0
+    };
+    let beside =
+        side(start - 5 * SPIKE_BINS, start).max(side(start + SPIKE_BINS, start + 6 * SPIKE_BINS));
+    (n >= MIN_AGES && n as f64 >= SPIKE_SHARE * total as f64 && n as f64 >= SPIKE_CONTRAST * beside)
+        .then(|| (n, sum / n.max(1), first))
 }
 
 /// A code's closes at one age (or connections' at one interval).
@@ -300,7 +314,8 @@ fn fixed_ages(summary: &Summary, found: &mut Vec<Finding>) {
         let mut codes: Vec<(u32, u64)> = group.iter().map(|g| (g.code, g.n)).collect();
         codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let share = events as f64 / aged.max(1) as f64;
-        let confidence = if share >= 0.8 && events >= 50 {
+        // The spike already stands out of its neighbours; many closes make it sure.
+        let confidence = if events >= 50 || share >= 0.8 && events >= MIN_AGES {
             Confidence::High
         } else {
             Confidence::Medium
@@ -594,9 +609,14 @@ fn heartbeat(summary: &Summary, found: &mut Vec<Finding>) {
     let hb = &summary.signals.heartbeat;
     let events: u64 = hb.values().map(|c| c.n).sum();
     let all = summary.events();
-    if events < MIN_HEARTBEAT || (events as f64) < MIN_HEARTBEAT_SHARE * all as f64 {
+    if events < MIN_HEARTBEAT {
         return;
     }
+    let confidence = if events >= 20 && events as f64 >= MIN_HEARTBEAT_SHARE * all as f64 {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
     let mut codes: Vec<(u32, u64)> = hb.iter().map(|(c, cell)| (*c, cell.n)).collect();
     codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut evidence: Vec<Location> = hb.values().map(|c: &Cell| c.first).collect();
@@ -604,11 +624,7 @@ fn heartbeat(summary: &Summary, found: &mut Vec<Finding>) {
     evidence.truncate(MAX_EVIDENCE);
     found.push(Finding {
         kind: Kind::Heartbeat,
-        confidence: if events >= 20 {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        },
+        confidence,
         title: format!(
             "{} closes ({}) blame a missed ping, pong or keepalive",
             group(events),
@@ -699,7 +715,7 @@ fn reconnect_storm(s: &Signals, found: &mut Vec<Finding>) {
                 codes.insert(code, n);
             }
         }
-        if aged < MIN_AGES || (short as f64) < SPIKE_SHARE * aged as f64 {
+        if aged < MIN_AGES || (short as f64) < STORM_SHARE * aged as f64 {
             return;
         }
         (
