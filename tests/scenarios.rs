@@ -562,3 +562,55 @@ fn merged_summaries_diagnose_the_whole() {
         pods[0].as_str()
     );
 }
+
+/// The README's worked incident is what the tool prints on the fixture,
+/// and its JSON findings carry the documented fields.
+#[test]
+fn the_readme_incident_is_real() {
+    let readme = std::fs::read_to_string(crate::util::fixture("../README.md")).unwrap();
+    let marker = "$ wscode-annotate --summary fixtures/incident.log\n";
+    let at = readme.find(marker).expect("the README shows the incident") + marker.len();
+    let shown = &readme[at..at + readme[at..].find("\n…\n").unwrap()];
+    let path = crate::util::fixture("incident.log");
+    let out = run(
+        &["--summary", "--color", "never", path.to_str().unwrap()],
+        b"",
+    );
+    let real = out
+        .text()
+        .replace(path.to_str().unwrap(), "fixtures/incident.log");
+    assert!(real.starts_with(shown), "README:\n{shown}\nreal:\n{real}");
+    assert!(shown.contains("Findings"));
+    let found = findings(&std::fs::read(&path).unwrap());
+    assert_eq!(
+        kinds(&found),
+        ["burst-one-source", "idle-timeout", "heartbeat"]
+    );
+    let mut fields = [
+        "kind",
+        "confidence",
+        "title",
+        "events",
+        "codes",
+        "window",
+        "sources",
+        "age_seconds",
+        "peak_per_minute",
+        "suspects",
+        "evidence",
+        "advice",
+    ];
+    fields.sort_unstable();
+    for f in &found {
+        let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, fields, "the documented fields");
+    }
+    assert_eq!(found[0]["sources"][0]["origin"], "gw-7d9f-c");
+    let age = found[1]["age_seconds"].as_f64().unwrap();
+    assert!((age - 60.0).abs() < 1.0, "{age}");
+    assert!(found[1]["suspects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["product"] == "nginx" && s["default_seconds"] == 60.0));
+}
