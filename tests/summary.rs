@@ -1618,3 +1618,43 @@ fn by_groups_origins_by_the_key_named() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// The summary counts which way each code went when lines say so (Python
+/// websockets' `sent`/`received`, 1006 never on the wire), in text and
+/// JSON, and merge adds the counts up.
+#[test]
+fn the_summary_counts_directions() {
+    let log = "\
+websockets.exceptions.ConnectionClosedError: received 1011 (internal error) keepalive ping timeout
+websockets.exceptions.ConnectionClosedError: received 1011 (internal error) keepalive ping timeout
+websockets.exceptions.ConnectionClosedOK: sent 1011 (internal error) server error
+websocket: close 1006 (abnormal closure): unexpected EOF
+";
+    let text = run(&["-s"], log.as_bytes()).text();
+    assert!(text.contains("direction: received × 2, sent × 1"), "{text}");
+    let out = run(&["-s", "--format", "json"], log.as_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let code = |c: u64| {
+        v["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == c)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        code(1011)["direction"],
+        serde_json::json!({"sent": 1, "received": 2, "local": 0})
+    );
+    assert_eq!(code(1006)["direction"]["local"], 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("part.json");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let mut cmd = util::command(&["merge", "--format", "json"]);
+    cmd.arg(&path).arg(&path);
+    let merged: serde_json::Value =
+        serde_json::from_slice(&util::run_command(cmd, b"").stdout).unwrap();
+    assert_eq!(merged["codes"][0]["code"], 1011);
+    assert_eq!(merged["codes"][0]["direction"]["received"], 4);
+}

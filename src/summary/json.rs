@@ -291,9 +291,24 @@ pub struct CodeReport {
     /// The most events of this code in one minute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_per_minute: Option<u64>,
+    /// Events by the way the code went, when lines say so; absent when none
+    /// do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<DirectionReport>,
     /// Distinct connections (by an id key on the line) closed with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<u64>,
+}
+
+/// A code's events by the way it went.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DirectionReport {
+    /// This end sent it.
+    pub sent: u64,
+    /// The peer sent it.
+    pub received: u64,
+    /// Never on the wire (1005, 1006, 1015).
+    pub local: u64,
 }
 
 /// Close events per time bucket, so a burst stands out.
@@ -408,6 +423,11 @@ impl Report {
                         other_reasons: s.other_reasons,
                         peak_per_second: peaks.get(&key.code).and_then(|p| p.0),
                         peak_per_minute: peaks.get(&key.code).and_then(|p| p.1),
+                        direction: (s.directions != [0; 3]).then(|| DirectionReport {
+                            sent: s.directions[0],
+                            received: s.directions[1],
+                            local: s.directions[2],
+                        }),
                         connections: conns_per_code.get(&key.code).copied(),
                     }
                 })
@@ -482,6 +502,9 @@ impl Report {
                     reasons: c.reasons.into_iter().map(|r| (r.reason, r.count)).collect(),
                     other_reasons: c.other_reasons,
                     named: c.category.parse().ok().map(|category| (c.name, category)),
+                    directions: c
+                        .direction
+                        .map_or([0; 3], |d| [d.sent, d.received, d.local]),
                 },
             );
         }

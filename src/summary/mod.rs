@@ -89,6 +89,9 @@ pub struct CodeStats {
     /// The name and category a merged summary gave the code (made with its
     /// own code tables); `None`: as this run's tables describe it.
     pub named: Option<(String, Category)>,
+    /// Events whose line says the code was sent, received, or never on the
+    /// wire (local), in that order.
+    pub directions: [u64; 3],
 }
 
 impl CodeStats {
@@ -114,6 +117,7 @@ impl CodeStats {
             reasons: BTreeMap::new(),
             named: None,
             other_reasons: 0,
+            directions: [0; 3],
         }
     }
 
@@ -124,6 +128,9 @@ impl CodeStats {
         self.first_time = min_opt(self.first_time, other.first_time);
         self.last_time = max_opt(self.last_time, other.last_time);
         self.other_reasons += other.other_reasons;
+        for (mine, n) in self.directions.iter_mut().zip(other.directions) {
+            *mine += n;
+        }
         if self.named.is_none() {
             self.named = other.named;
         }
@@ -690,6 +697,10 @@ impl Sink for Summary {
             stats.last = stats.last.max(at);
             stats.first_time = min_opt(stats.first_time, time);
             stats.last_time = max_opt(stats.last_time, time);
+            if let Some(d) = f.direction(line.text) {
+                // Sent, Received, Local: the order of `directions`.
+                stats.directions[d as usize] += 1;
+            }
             match &f.reason {
                 Some(r) if r.end <= line.text.len() => {
                     let text = crate::extract::reason_text(line.text, r.clone());

@@ -226,6 +226,16 @@ pub(super) fn write_text(
             writeln!(out, "{PLACE_BELOW}{place}")?;
         }
         write_reasons(s, width, out)?;
+        let [sent, received, _] = s.directions;
+        if sent + received > 0 {
+            let mut ways = Vec::new();
+            for (n, way) in [(received, "received"), (sent, "sent")] {
+                if n > 0 {
+                    ways.push(format!("{way} × {}", group(n)));
+                }
+            }
+            writeln!(out, "        direction: {}", ways.join(", "))?;
+        }
         if let (Some(a), Some(b)) = (s.first_time, s.last_time) {
             let peak = match peaks.get(&key.code) {
                 Some((Some(sec), Some(min))) if *sec > 1 => {
