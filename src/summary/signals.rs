@@ -48,7 +48,7 @@ impl Cell {
 }
 
 /// Events per time cell and key (a code, an origin), widening along
-/// [`WIDTHS`] to stay within a cap.
+/// a ladder of widths (1 s, 1 min, 10 min, 1 h, 1 day, 1 week) to stay within a cap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cells<K: Ord + Clone> {
     /// Seconds per cell.
