@@ -38,6 +38,16 @@ pub trait Sink {
     fn passthrough(&mut self, bytes: &[u8]) -> io::Result<()>;
     /// A line with findings (possibly none, for a line that needs the marker).
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()>;
+    /// Whether lines that were candidates (the prefilter let them through)
+    /// but hold no code are wanted, through [`Sink::candidate`]: the
+    /// summary reads failed WebSocket upgrades from them.
+    fn wants_candidates(&self) -> bool {
+        false
+    }
+    /// A candidate line with no code (only when [`Sink::wants_candidates`]).
+    fn candidate(&mut self, _line: &Line<'_>) -> io::Result<()> {
+        Ok(())
+    }
     /// `-o`: a long line with findings is printed whole, so its earlier
     /// pieces are handed to [`Sink::line_start`] before its last piece goes
     /// to [`Sink::matched`].
@@ -134,6 +144,20 @@ impl<A: Sink, B: Sink> Sink for Tee<A, B> {
 
     fn ends_last_line(&self) -> bool {
         self.0.ends_last_line()
+    }
+
+    fn wants_candidates(&self) -> bool {
+        self.0.wants_candidates() || self.1.wants_candidates()
+    }
+
+    fn candidate(&mut self, line: &Line<'_>) -> io::Result<()> {
+        if self.0.wants_candidates() {
+            self.0.candidate(line)?;
+        }
+        if self.1.wants_candidates() {
+            self.1.candidate(line)?;
+        }
+        Ok(())
     }
 
     fn wants_whole_long_lines(&self) -> bool {
@@ -294,6 +318,7 @@ impl<'a> Scanner<'a> {
         }
         let numbers = sink.wants_line_numbers();
         let passthrough = sink.wants_passthrough();
+        let candidates = sink.wants_candidates();
         // chunk[..done] has been handed to the sink; chunk[..counted] counted.
         let mut done = at;
         let mut counted = at;
@@ -362,6 +387,17 @@ impl<'a> Scanner<'a> {
                 };
                 sink.matched(&line, &self.findings)?;
                 done = end;
+            } else if candidates {
+                if numbers {
+                    self.lines += count_lines(&chunk[counted..start]) + 1;
+                    counted = end;
+                }
+                let line = Line {
+                    number: self.lines,
+                    text,
+                    ending,
+                };
+                sink.candidate(&line)?;
             }
             at = end;
         }

@@ -614,3 +614,51 @@ fn the_readme_incident_is_real() {
         .iter()
         .any(|s| s["product"] == "nginx" && s["default_seconds"] == 60.0));
 }
+
+#[test]
+fn abnormal_closes_beside_refused_upgrades_blame_the_handshake() {
+    for seed in seeds() {
+        let mut rng = Rng(800 + seed);
+        let pods = pods(&mut rng, 3);
+        let mut lines = spread(&mut rng, seed, &pods, 120.0, 60);
+        let start = rng.range(10.0, 100.0) * 60.0;
+        let status = *rng.pick(&[401u16, 403, 426, 502]);
+        let together = seed % 2 == 0;
+        for i in 0..rng.range(10.0, 60.0) as u64 {
+            let at = start + rng.range(0.0, 240.0);
+            lines.push((
+                at,
+                format!(
+                    "{} WARN host={} gateway: WebSocket connection to 'wss://example.com/ws' failed: Error during WebSocket handshake: Unexpected response code: {status}",
+                    rfc3339(T0 + at),
+                    rng.pick(&pods)
+                ),
+            ));
+            // The browser's close event for it, or (the control) none.
+            if together {
+                let close = Close {
+                    at: at + 0.2,
+                    pod: rng.pick(&pods).as_str(),
+                    code: 1006,
+                    conn: format!("u{i}"),
+                    age_s: None,
+                    reason: "",
+                };
+                lines.push((close.at, line(seed, &close)));
+            }
+        }
+        let found = findings(&render(lines));
+        assert_eq!(
+            kinds(&found).contains(&"failed-upgrades"),
+            together,
+            "seed {seed}: {found:#?}"
+        );
+        if together {
+            let f = find(&found, "failed-upgrades");
+            assert!(f["title"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("HTTP {status}")));
+        }
+    }
+}

@@ -212,7 +212,8 @@ fn summarize_source(
     let name = source.name();
     let mut summary = Summary::for_input(index, &name, ctx.gate.clone())
         .stopping_at_rate_trip()
-        .grouped_by(ctx.by.clone());
+        .grouped_by(ctx.by.clone())
+        .reading_upgrades();
     summary.set_reference_time(source.modified());
     if let (Source::File(path), Some(pool), None) = (source, &ctx.pool, live) {
         let input_error = |e: io::Error| Error::Input {

@@ -64,8 +64,8 @@ pub struct Report {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct FindingReport {
     /// `idle-timeout`, `token-lifetime`, `burst-one-source`,
-    /// `burst-across-sources`, `burst`, `heartbeat`, `message-too-big` or
-    /// `reconnect-storm`.
+    /// `burst-across-sources`, `burst`, `heartbeat`, `message-too-big`,
+    /// `failed-upgrades` or `reconnect-storm`.
     pub kind: String,
     /// `high` or `medium`.
     pub confidence: String,
@@ -160,6 +160,12 @@ pub struct SignalsReport {
     /// `[code, events]`: closes whose line speaks of credentials.
     #[serde(default)]
     pub auth: Vec<(u32, u64)>,
+    /// `[minute_unix, refused, input, line]`: refused WebSocket upgrades.
+    #[serde(default)]
+    pub failed_upgrades: Vec<(i64, u64, u32, u64)>,
+    /// `[status, refused]`: refused upgrades by HTTP status.
+    #[serde(default)]
+    pub upgrade_statuses: Vec<(u16, u64)>,
 }
 
 /// One connection's closes.

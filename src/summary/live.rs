@@ -165,6 +165,18 @@ impl Sink for Live {
         Ok(())
     }
 
+    fn wants_candidates(&self) -> bool {
+        self.total.wants_candidates()
+    }
+
+    fn candidate(&mut self, line: &Line<'_>) -> io::Result<()> {
+        self.total.candidate(line)?;
+        if self.out.is_some() {
+            self.delta.candidate(line)?;
+        }
+        Ok(())
+    }
+
     fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> io::Result<()> {
         if let Some(tap) = &mut self.tap {
             tap.found(findings);

@@ -17,6 +17,7 @@ mod prometheus;
 pub mod report;
 pub mod signals;
 mod signals_json;
+mod sink;
 pub mod suspects;
 mod text;
 pub mod timestamp;
@@ -346,6 +347,9 @@ pub struct Summary {
     /// What the diagnosis ([`findings`]) reads.
     pub signals: signals::Signals,
     gate: Option<Arc<Gate>>,
+    /// Candidate lines without a code are read for failed upgrades (a
+    /// summary's; annotate mode's gate counts need none).
+    reads_upgrades: bool,
     /// `--by`: where origins are read; `None`, wherever the line has one.
     by: Option<Arc<[origin::By]>>,
     /// The input whose lines are being added.
@@ -461,6 +465,12 @@ impl Summary {
                 self.origins.insert(name, stats);
             }
         }
+    }
+
+    /// Reads lines without a code too, for failed WebSocket upgrades.
+    pub fn reading_upgrades(mut self) -> Summary {
+        self.reads_upgrades = true;
+        self
     }
 
     /// Reads origins by `--by`'s choices instead of wherever lines have one.
@@ -628,141 +638,6 @@ impl AddAssign for Summary {
         if self.by.is_none() {
             self.by = other.by;
         }
-    }
-}
-
-impl Fork for Summary {
-    type Part = Summary;
-
-    /// An empty summary for the same input and gate.
-    fn fork(&self) -> Summary {
-        let name = self
-            .inputs
-            .get(&self.current)
-            .map_or("", |i| i.name.as_str());
-        let mut part = Summary::for_input(self.current, name, self.gate.clone());
-        part.stop_at_rate_trip = self.stop_at_rate_trip;
-        part.by.clone_from(&self.by);
-        part.reference_time = self.reference_time;
-        part
-    }
-
-    fn join(&mut self, part: Summary) -> std::io::Result<()> {
-        *self += part;
-        Ok(())
-    }
-}
-
-impl Sink for Summary {
-    fn wants_passthrough(&self) -> bool {
-        false
-    }
-
-    fn wants_line_numbers(&self) -> bool {
-        true
-    }
-
-    fn passthrough(&mut self, _bytes: &[u8]) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    fn matched(&mut self, line: &Line<'_>, findings: &[Finding]) -> std::io::Result<()> {
-        if findings.is_empty() {
-            return Ok(());
-        }
-        let at = Location {
-            input: self.current,
-            line: line.number,
-        };
-        let time = parse_line_time_near(line.text, self.reference_time);
-        let input = self.inputs.entry(self.current).or_default();
-        input.lines_with_codes += 1;
-        input.events += findings.len() as u64;
-        let mut seen: Vec<Category> = Vec::new();
-        for f in findings {
-            let category = f.category();
-            if !seen.contains(&category) {
-                seen.push(category);
-                *self.category_lines.entry(category).or_default() += 1;
-            }
-        }
-        for f in findings {
-            let key = CodeKey {
-                code: f.code,
-                rejected: f.rejected(),
-            };
-            let stats = self.codes.entry(key).or_insert_with(|| CodeStats::new(at));
-            stats.count += 1;
-            stats.first = stats.first.min(at);
-            stats.last = stats.last.max(at);
-            stats.first_time = min_opt(stats.first_time, time);
-            stats.last_time = max_opt(stats.last_time, time);
-            if let Some(d) = f.direction(line.text) {
-                // Sent, Received, Local: the order of `directions`.
-                stats.directions[d as usize] += 1;
-            }
-            match &f.reason {
-                Some(r) if r.end <= line.text.len() => {
-                    let text = crate::extract::reason_text(line.text, r.clone());
-                    let text = truncate(&text, MAX_REASON_LEN);
-                    stats.add_reason(text);
-                }
-                _ => {}
-            }
-        }
-        if let Some(t) = time {
-            self.timeline.add(t, findings.len() as u64);
-        }
-        let origin = match &self.by {
-            Some(by) => origin::origin_by(line.text, by),
-            None => origin::origin_of(line.text),
-        };
-        let codes: Vec<u32> = findings.iter().map(|f| f.code).collect();
-        self.signals
-            .observe(line.text, &codes, time, origin.as_deref(), at);
-        if let Some(name) = origin {
-            let mut one = origin::OriginStats {
-                events: findings.len() as u64,
-                first_time: time,
-                last_time: time,
-                ..Default::default()
-            };
-            for f in findings {
-                *one.codes
-                    .entry(CodeKey {
-                        code: f.code,
-                        rejected: f.rejected(),
-                    })
-                    .or_default() += 1;
-            }
-            self.add_origin(name, one);
-        }
-        if let Some(gate) = &self.gate {
-            for ((hits, rule), rate) in self
-                .gate_hits
-                .iter_mut()
-                .zip(&gate.rules)
-                .zip(&mut self.rates)
-            {
-                if !findings.iter().any(|f| rule.matches(f.code, f.category())) {
-                    continue;
-                }
-                match rate {
-                    None => *hits += 1,
-                    Some(window) => {
-                        let within =
-                            window.add(time.unwrap_or_else(|| timestamp::unix_now() as i64));
-                        if within > rule.limit && *hits <= rule.limit && self.stop_at_rate_trip {
-                            // Tripped: the answer is known, however long the
-                            // input goes on.
-                            crate::interrupt::stop_input();
-                        }
-                        *hits = (*hits).max(within);
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 }
 

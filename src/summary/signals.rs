@@ -236,6 +236,11 @@ pub struct Signals {
     /// Close events whose line blames a heartbeat (`keepalive ping
     /// timeout`, `no pong`), per code.
     pub heartbeat: BTreeMap<u32, Cell>,
+    /// Failed WebSocket upgrades (a 4xx/5xx answer to the handshake) per
+    /// minute, with the first line of each minute.
+    pub failed_upgrades: BTreeMap<i64, Cell>,
+    /// Failed upgrades by HTTP status.
+    pub upgrade_statuses: BTreeMap<u16, u64>,
     /// Close events whose line speaks of credentials (`token expired`,
     /// `unauthorized`), per code.
     pub auth: BTreeMap<u32, u64>,
@@ -251,6 +256,8 @@ impl Default for Signals {
             other_connections: 0,
             heartbeat: BTreeMap::new(),
             auth: BTreeMap::new(),
+            failed_upgrades: BTreeMap::new(),
+            upgrade_statuses: BTreeMap::new(),
         }
     }
 }
@@ -267,6 +274,59 @@ const HEARTBEAT_WORDS: [&str; 9] = [
     "ping interval",
     "missed ping",
 ];
+
+impl Signals {
+    /// Counts a failed upgrade at `time` (Unix seconds) with HTTP `status`.
+    pub fn failed_upgrade(&mut self, time: i64, status: u16, at: Location) {
+        self.failed_upgrades
+            .entry(time - time.rem_euclid(60))
+            .and_modify(|c| c.add(Cell { n: 1, first: at }))
+            .or_insert(Cell { n: 1, first: at });
+        *self.upgrade_statuses.entry(status).or_default() += 1;
+    }
+}
+
+/// Words a refused WebSocket handshake is reported with.
+const UPGRADE_WORDS: [&str; 4] = [
+    "handshake",
+    "upgrade",
+    "unexpected server response",
+    "unexpected response code",
+];
+
+/// The HTTP status (400-599) of a refused WebSocket handshake the line
+/// reports (`Error during WebSocket handshake: Unexpected response code:
+/// 403`, `websocket upgrade failed status=401`), if any.
+pub fn failed_upgrade_status(line: &[u8]) -> Option<u16> {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(UPGRADE_WORDS)
+            .expect("literals")
+    });
+    let m = words.find(line)?;
+    let rest = &line[m.end()..line.len().min(m.end() + 80)];
+    let mut at = 0;
+    while let Some(p) = rest[at..].iter().position(u8::is_ascii_digit) {
+        let s = at + p;
+        let len = rest[s..].iter().take_while(|b| b.is_ascii_digit()).count();
+        at = s + len;
+        let alone = s == 0 || matches!(rest[s - 1], b' ' | b':' | b'=' | b'(' | b'"');
+        if len == 3
+            && alone
+            && !rest
+                .get(at)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'.')
+        {
+            let status: u16 = std::str::from_utf8(&rest[s..at]).ok()?.parse().ok()?;
+            if (400..600).contains(&status) {
+                return Some(status);
+            }
+        }
+    }
+    None
+}
 
 /// Words with which a line speaks of credentials.
 const AUTH_WORDS: [&str; 9] = [
@@ -391,6 +451,9 @@ impl Signals {
         for c in self.heartbeat.values_mut() {
             f(&mut c.first);
         }
+        for c in self.failed_upgrades.values_mut() {
+            f(&mut c.first);
+        }
     }
 
     /// Adds a connection's closes, within [`MAX_CONNECTIONS`].
@@ -416,6 +479,15 @@ impl std::ops::AddAssign for Signals {
         self.other_connections += other.other_connections;
         for (id, conn) in other.connections {
             self.add_connection(id, conn);
+        }
+        for (minute, cell) in other.failed_upgrades {
+            self.failed_upgrades
+                .entry(minute)
+                .and_modify(|c| c.add(cell))
+                .or_insert(cell);
+        }
+        for (status, n) in other.upgrade_statuses {
+            *self.upgrade_statuses.entry(status).or_default() += n;
         }
         for (code, n) in other.auth {
             *self.auth.entry(code).or_default() += n;

@@ -144,6 +144,12 @@ pub fn to_report(s: &Signals) -> SignalsReport {
             .map(|(&code, c)| (code, c.n, c.first.input, c.first.line))
             .collect(),
         auth: s.auth.iter().map(|(c, n)| (*c, *n)).collect(),
+        failed_upgrades: s
+            .failed_upgrades
+            .iter()
+            .map(|(&t, c)| (t, c.n, c.first.input, c.first.line))
+            .collect(),
+        upgrade_statuses: s.upgrade_statuses.iter().map(|(k, v)| (*k, *v)).collect(),
     }
 }
 
@@ -169,6 +175,12 @@ pub fn from_report(r: SignalsReport) -> Signals {
         ),
         other_connections: r.other_connections,
         auth: r.auth.into_iter().collect(),
+        failed_upgrades: r
+            .failed_upgrades
+            .into_iter()
+            .map(|(t, n, i, l)| (t, Cell { n, first: at(i, l) }))
+            .collect(),
+        upgrade_statuses: r.upgrade_statuses.into_iter().collect(),
         ..Signals::default()
     };
     for (code, bin, n, sum_ms, i, l) in r.ages {

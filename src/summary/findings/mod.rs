@@ -26,6 +26,9 @@
 //!   a ping, a pong or a keepalive (high confidence with 20 and
 //!   [`MIN_HEARTBEAT_SHARE`] of all events).
 //! - **Message too big**: any 1009.
+//! - **Failed upgrades**: at least [`MIN_FAILED_UPGRADES`] refused WebSocket
+//!   handshakes (a line saying handshake or upgrade with an HTTP 4xx/5xx),
+//!   and as many 1006s in the same minutes or the minute beside.
 //! - **Reconnect storm**: at least [`MIN_STORM_CONNECTIONS`] connections
 //!   each close [`STORM_CLOSES`] times or more, their closes at most
 //!   [`STORM_INTERVAL`] seconds apart (median); or at least [`MIN_AGES`]
@@ -78,6 +81,9 @@ pub const GRACEFUL_FACTOR: f64 = 4.0;
 pub const MIN_HEARTBEAT: u64 = 3;
 /// Share of all events those must be for high confidence (with 20 or more).
 pub const MIN_HEARTBEAT_SHARE: f64 = 0.05;
+/// Fewest refused upgrades, and 1006s in the same minutes (or the minute
+/// beside), for a `failed-upgrades` finding.
+pub const MIN_FAILED_UPGRADES: u64 = 5;
 /// Fewest connections that close again and again for a reconnect storm.
 pub const MIN_STORM_CONNECTIONS: usize = 5;
 /// Closes per connection that make it one of those.
@@ -111,6 +117,8 @@ pub enum Kind {
     MessageTooBig,
     /// Connections closing again within seconds, over and over.
     ReconnectStorm,
+    /// 1006 at the times the server refused upgrades (HTTP 4xx/5xx).
+    FailedUpgrades,
 }
 
 impl Kind {
@@ -125,6 +133,7 @@ impl Kind {
             Kind::Heartbeat => "heartbeat",
             Kind::MessageTooBig => "message-too-big",
             Kind::ReconnectStorm => "reconnect-storm",
+            Kind::FailedUpgrades => "failed-upgrades",
         }
     }
 }
@@ -186,6 +195,7 @@ pub fn diagnose(summary: &Summary) -> Vec<Finding> {
     heartbeat(summary, &mut found);
     message_too_big(summary, &mut found);
     reconnect_storm(s, &mut found);
+    failed_upgrades(summary, &mut found);
     found.sort_by(|a, b| {
         a.confidence
             .cmp(&b.confidence)
@@ -348,6 +358,59 @@ fn reconnect_storm(s: &Signals, found: &mut Vec<Finding>) {
         suspects: Vec::new(),
         evidence: Vec::new(),
         advice: "Clients reconnect at once and are closed again: retry with exponential backoff and full jitter (a random delay up to a growing cap, RFC 6455 §7.2.3), stop retrying on policy codes (1008, 4xxx auth codes), and find why the fresh connection is closed (its code and reason above).".to_string(),
+    });
+}
+
+fn failed_upgrades(summary: &Summary, found: &mut Vec<Finding>) {
+    let s = &summary.signals;
+    let refused: u64 = s.failed_upgrades.values().map(|c| c.n).sum();
+    if refused < MIN_FAILED_UPGRADES {
+        return;
+    }
+    let near = |t: i64| {
+        let minute = t - t.rem_euclid(60);
+        (-60..=60)
+            .step_by(60)
+            .any(|d| s.failed_upgrades.contains_key(&(minute + d)))
+    };
+    let abnormal: u64 = s
+        .rates
+        .cells
+        .iter()
+        .filter(|((t, code), _)| *code == 1006 && near(*t))
+        .map(|(_, c)| c.n)
+        .sum();
+    if abnormal < MIN_FAILED_UPGRADES {
+        return;
+    }
+    let mut statuses: Vec<(u16, u64)> = s.upgrade_statuses.iter().map(|(k, v)| (*k, *v)).collect();
+    statuses.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let list: Vec<String> = statuses
+        .iter()
+        .take(4)
+        .map(|(st, n)| format!("HTTP {st} × {}", group(*n)))
+        .collect();
+    let mut evidence: Vec<Location> = s.failed_upgrades.values().map(|c| c.first).collect();
+    evidence.sort();
+    evidence.truncate(MAX_EVIDENCE);
+    found.push(Finding {
+        kind: Kind::FailedUpgrades,
+        confidence: if refused >= 20 { Confidence::High } else { Confidence::Medium },
+        title: format!(
+            "{} × 1006 came in the minutes the server refused {} WebSocket upgrades ({})",
+            group(abnormal),
+            group(refused),
+            list.join(", ")
+        ),
+        events: abnormal,
+        codes: vec![(1006, abnormal)],
+        window: None,
+        sources: Vec::new(),
+        age_ms: None,
+        peak_per_minute: None,
+        suspects: Vec::new(),
+        evidence,
+        advice: "Browsers report a refused handshake as 1006, with no detail: the cause is the upgrade request, not the network. 401/403: the token, cookie or Origin check (allowed origins, CORS, expired credentials); 426 or 400: a proxy that drops the Upgrade and Connection headers (nginx needs proxy_http_version 1.1 and both headers set); 404: the path; 5xx: the backend behind the proxy was down or overloaded.".to_string(),
     });
 }
 
