@@ -50,27 +50,12 @@ impl Rng {
 /// The start of every generated log: 2026-11-24T03:00:00Z.
 const T0: f64 = 1_795_921_200.0;
 
-/// RFC 3339 UTC with milliseconds.
+/// RFC 3339 UTC with milliseconds: the library's own date, plus them.
 fn rfc3339(t: f64) -> String {
     let secs = t.floor() as i64;
     let ms = ((t - secs as f64) * 1000.0) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let day = wscode_annotate::summary::timestamp::format_utc(secs);
+    format!("{}.{ms:03}Z", day.trim_end_matches('Z'))
 }
 
 /// One close as a log line, in one of the shapes real gateways print.

@@ -3,7 +3,7 @@
 //! 60.0s` in prose). The diagnosis reads closes at a fixed age as an idle
 //! timeout, and closes of one id recurring as a reconnect loop.
 
-use super::origin::{key_before, keyed_value, same_key, value_after};
+use super::origin::{keyed_value, keys_of, same_key, value_after};
 
 /// Keys that name a connection, most telling first (any spelling:
 /// `connection_id`, `connectionId`, `connection-id`).
@@ -68,24 +68,10 @@ pub fn age_of(line: &[u8]) -> Option<u64> {
 }
 
 fn keyed_age(line: &[u8]) -> Option<u64> {
-    let mut at = 0;
-    while let Some(i) = memchr::memchr2(b'=', b':', &line[at..]).map(|i| i + at) {
-        at = i + 1;
-        let (key, quoted) = key_before(line, i);
-        if key.is_empty() || line[i] == b':' && !quoted {
-            continue;
-        }
-        let Some(unit) = age_key_unit(key) else {
-            continue;
-        };
-        let Some(value) = value_after(line, i + 1) else {
-            continue;
-        };
-        if let Some(ms) = parse_duration(value, unit) {
-            return Some(ms);
-        }
-    }
-    None
+    keys_of(line).find_map(|(key, at)| {
+        let unit = age_key_unit(key)?;
+        parse_duration(value_after(line, at)?, unit)
+    })
 }
 
 /// The unit (milliseconds per unit) a bare value of `key` is in, if `key`

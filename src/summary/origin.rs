@@ -142,25 +142,14 @@ fn keyed(line: &[u8]) -> Option<&[u8]> {
 /// (`pod_name`, `podName`, `pod-name`).
 pub(super) fn keyed_value<'a>(line: &'a [u8], keys: &[&str]) -> Option<&'a [u8]> {
     let mut best: Option<(usize, &[u8])> = None;
-    let mut at = 0;
-    while let Some(i) = memchr::memchr2(b'=', b':', &line[at..]).map(|i| i + at) {
-        at = i + 1;
-        let (key, quoted) = key_before(line, i);
-        if key.is_empty() {
-            continue;
-        }
+    for (key, at) in keys_of(line) {
         let Some(rank) = keys.iter().position(|k| same_key(key, k.as_bytes())) else {
             continue;
         };
-        // `key=value` is logfmt; `"key": value` is JSON (a bare `key:` is
-        // prose, e.g. "host: unreachable").
-        if line[i] == b':' && !quoted {
-            continue;
-        }
         if best.is_some_and(|(r, _)| r <= rank) {
             continue;
         }
-        if let Some(value) = value_after(line, i + 1) {
+        if let Some(value) = value_after(line, at) {
             best = Some((rank, value));
             if rank == 0 {
                 break;
@@ -168,6 +157,23 @@ pub(super) fn keyed_value<'a>(line: &'a [u8], keys: &[&str]) -> Option<&'a [u8]>
         }
     }
     best.map(|(_, v)| v)
+}
+
+/// The JSON and logfmt keys of `line`, each with where its value starts:
+/// `key=value` is logfmt, `"key": value` JSON; a bare `key:` is prose
+/// ("host: unreachable") and is left out.
+pub(super) fn keys_of(line: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(i) = memchr::memchr2(b'=', b':', &line[at..]).map(|i| i + at) {
+            at = i + 1;
+            let (key, quoted) = key_before(line, i);
+            if !key.is_empty() && (line[i] == b'=' || quoted) {
+                return Some((key, i + 1));
+            }
+        }
+        None
+    })
 }
 
 /// `key` spells `want`, case and `_`/`-` aside.
@@ -184,7 +190,7 @@ pub(super) fn same_key(key: &[u8], want: &[u8]) -> bool {
 }
 
 /// The key ending just before `line[i]`, and whether it was quoted.
-pub(super) fn key_before(line: &[u8], i: usize) -> (&[u8], bool) {
+fn key_before(line: &[u8], i: usize) -> (&[u8], bool) {
     let mut end = i;
     while end > 0 && line[end - 1] == b' ' && line[i] == b':' {
         end -= 1;

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
 use super::Location;
+use crate::extract::Finding;
 
 /// Most (second, code) cells kept before the cells widen.
 pub const MAX_RATE_CELLS: usize = 1 << 17;
@@ -376,14 +377,15 @@ impl Signals {
     pub fn observe(
         &mut self,
         line: &[u8],
-        codes: &[u32],
+        findings: &[Finding],
         time: Option<i64>,
         origin: Option<&str>,
         at: Location,
     ) {
-        let n = codes.len() as u64;
+        let n = findings.len() as u64;
+        let codes = || findings.iter().map(|f| f.code);
         if let Some(t) = time {
-            for &code in codes {
+            for code in codes() {
                 self.rates.add(t, code, Cell { n: 1, first: at });
             }
             if let Some(origin) = origin {
@@ -392,7 +394,7 @@ impl Signals {
             }
         }
         if let Some(ms) = super::connection::age_of(line) {
-            for &code in codes {
+            for code in codes() {
                 self.ages.entry(code).or_default().add(ms, at);
             }
         }
@@ -407,7 +409,7 @@ impl Signals {
             match conn {
                 Some(conn) => {
                     conn.closes += n;
-                    for &code in codes {
+                    for code in codes() {
                         *conn.codes.entry(code).or_default() += 1;
                     }
                     if let Some(t) = time {
@@ -419,12 +421,12 @@ impl Signals {
         }
         let (heartbeat, auth) = blames(line);
         if auth {
-            for &code in codes {
+            for code in codes() {
                 *self.auth.entry(code).or_default() += 1;
             }
         }
         if heartbeat {
-            for &code in codes {
+            for code in codes() {
                 self.heartbeat
                     .entry(code)
                     .and_modify(|c| c.add(Cell { n: 1, first: at }))

@@ -109,9 +109,8 @@ impl Sink for Summary {
             Some(by) => origin::origin_by(line.text, by),
             None => origin::origin_of(line.text),
         };
-        let codes: Vec<u32> = findings.iter().map(|f| f.code).collect();
         self.signals
-            .observe(line.text, &codes, time, origin.as_deref(), at);
+            .observe(line.text, findings, time, origin.as_deref(), at);
         if let Some(name) = origin {
             let mut one = origin::OriginStats {
                 events: findings.len() as u64,

@@ -141,20 +141,16 @@ pub(super) fn fixed_ages(summary: &Summary, found: &mut Vec<Finding>) {
         evidence.truncate(MAX_EVIDENCE);
         if auth {
             found.push(Finding {
-                kind: Kind::TokenLifetime,
                 confidence,
                 title: format!("{what}: a credential's lifetime"),
                 events,
                 codes,
-                window: None,
-                sources: Vec::new(),
                 age_ms: Some(mean),
-                peak_per_minute: None,
-                suspects: Vec::new(),
                 evidence,
                 advice: format!(
                     "Sessions are closed for auth about {age} after they open: a token or session lifetime. Refresh the token before it expires (re-authenticate on the open socket, or reconnect with a fresh token a little before {age}) instead of letting the server close the socket."
                 ),
+                ..Finding::of(Kind::TokenLifetime)
             });
             continue;
         }
@@ -177,21 +173,18 @@ pub(super) fn fixed_ages(summary: &Summary, found: &mut Vec<Finding>) {
             )
         };
         found.push(Finding {
-            kind: Kind::IdleTimeout,
             confidence,
             title: format!("{what}: an idle timeout on the path{named}"),
             events,
             codes,
-            window: None,
-            sources: Vec::new(),
             age_ms: Some(mean),
-            peak_per_minute: None,
             suspects,
             evidence,
             advice: format!(
                 "Something between the peers drops connections that stay quiet for {age}. Send WebSocket pings (or app heartbeats) more often than that, e.g. every {}, or raise that timeout on the proxy or load balancer (see suspects).",
                 duration_text((mean / 2).max(1000))
             ),
+            ..Finding::of(Kind::IdleTimeout)
         });
     }
 }

@@ -118,18 +118,16 @@ pub(super) fn bursts(summary: &Summary, found: &mut Vec<Finding>) {
         };
         sources.truncate(5);
         found_bursts.push(Finding {
-            kind,
             confidence,
             title,
             events,
             codes,
             window: Some(window),
             sources,
-            age_ms: None,
             peak_per_minute: Some(peak),
-            suspects: Vec::new(),
             evidence: first_line.into_iter().collect(),
             advice,
+            ..Finding::of(kind)
         });
     }
     found_bursts.sort_by_key(|f| std::cmp::Reverse(f.events));

@@ -44,6 +44,7 @@ use age::fixed_ages;
 use burst::bursts;
 
 use super::signals::{age_bin, Ages, Cell, Signals};
+use super::text::group;
 use super::{CodeKey, Location, Summary};
 use crate::codes::{Category, CodeView};
 use crate::summary::suspects::{Suspect, IDLE_TIMEOUTS};
@@ -186,6 +187,27 @@ pub struct Finding {
     pub advice: String,
 }
 
+impl Finding {
+    /// A finding of `kind` with nothing in it yet: each rule fills in what
+    /// it knows.
+    fn of(kind: Kind) -> Finding {
+        Finding {
+            kind,
+            confidence: Confidence::Medium,
+            title: String::new(),
+            events: 0,
+            codes: Vec::new(),
+            window: None,
+            sources: Vec::new(),
+            age_ms: None,
+            peak_per_minute: None,
+            suspects: Vec::new(),
+            evidence: Vec::new(),
+            advice: String::new(),
+        }
+    }
+}
+
 /// Every finding the summary supports, most certain first.
 pub fn diagnose(summary: &Summary) -> Vec<Finding> {
     let s = &summary.signals;
@@ -238,7 +260,6 @@ fn heartbeat(summary: &Summary, found: &mut Vec<Finding>) {
     evidence.sort();
     evidence.truncate(MAX_EVIDENCE);
     found.push(Finding {
-        kind: Kind::Heartbeat,
         confidence,
         title: format!(
             "{} closes ({}) blame a missed ping, pong or keepalive",
@@ -247,13 +268,9 @@ fn heartbeat(summary: &Summary, found: &mut Vec<Finding>) {
         ),
         events,
         codes,
-        window: None,
-        sources: Vec::new(),
-        age_ms: None,
-        peak_per_minute: None,
-        suspects: Vec::new(),
         evidence,
         advice: crate::summary::suspects::HEARTBEAT_ADVICE.to_string(),
+        ..Finding::of(Kind::Heartbeat)
     });
 }
 
@@ -269,7 +286,6 @@ fn message_too_big(summary: &Summary, found: &mut Vec<Finding>) {
         evidence.push(stats.last);
     }
     found.push(Finding {
-        kind: Kind::MessageTooBig,
         confidence: Confidence::High,
         title: format!(
             "{} × 1009: a message was larger than the receiver's limit",
@@ -277,13 +293,9 @@ fn message_too_big(summary: &Summary, found: &mut Vec<Finding>) {
         ),
         events: stats.count,
         codes: vec![(1009, stats.count)],
-        window: None,
-        sources: Vec::new(),
-        age_ms: None,
-        peak_per_minute: None,
-        suspects: Vec::new(),
         evidence,
         advice: crate::summary::suspects::MESSAGE_SIZE_ADVICE.to_string(),
+        ..Finding::of(Kind::MessageTooBig)
     });
 }
 
@@ -346,18 +358,12 @@ fn reconnect_storm(s: &Signals, found: &mut Vec<Finding>) {
     let mut codes: Vec<(u32, u64)> = codes.into_iter().collect();
     codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     found.push(Finding {
-        kind: Kind::ReconnectStorm,
         confidence: if events >= 100 { Confidence::High } else { Confidence::Medium },
         title: format!("{what} ({}): a reconnect storm", code_list(&codes)),
         events,
         codes,
-        window: None,
-        sources: Vec::new(),
-        age_ms: None,
-        peak_per_minute: None,
-        suspects: Vec::new(),
-        evidence: Vec::new(),
         advice: "Clients reconnect at once and are closed again: retry with exponential backoff and full jitter (a random delay up to a growing cap, RFC 6455 §7.2.3), stop retrying on policy codes (1008, 4xxx auth codes), and find why the fresh connection is closed (its code and reason above).".to_string(),
+        ..Finding::of(Kind::ReconnectStorm)
     });
 }
 
@@ -394,7 +400,6 @@ fn failed_upgrades(summary: &Summary, found: &mut Vec<Finding>) {
     evidence.sort();
     evidence.truncate(MAX_EVIDENCE);
     found.push(Finding {
-        kind: Kind::FailedUpgrades,
         confidence: if refused >= 20 { Confidence::High } else { Confidence::Medium },
         title: format!(
             "{} × 1006 came in the minutes the server refused {} WebSocket upgrades ({})",
@@ -404,13 +409,9 @@ fn failed_upgrades(summary: &Summary, found: &mut Vec<Finding>) {
         ),
         events: abnormal,
         codes: vec![(1006, abnormal)],
-        window: None,
-        sources: Vec::new(),
-        age_ms: None,
-        peak_per_minute: None,
-        suspects: Vec::new(),
         evidence,
         advice: "Browsers report a refused handshake as 1006, with no detail: the cause is the upgrade request, not the network. 401/403: the token, cookie or Origin check (allowed origins, CORS, expired credentials); 426 or 400: a proxy that drops the Upgrade and Connection headers (nginx needs proxy_http_version 1.1 and both headers set); 404: the path; 5xx: the backend behind the proxy was down or overloaded.".to_string(),
+        ..Finding::of(Kind::FailedUpgrades)
     });
 }
 
@@ -451,10 +452,6 @@ pub fn duration_text(ms: u64) -> String {
 fn clock(t: i64) -> String {
     let s = t.rem_euclid(86_400);
     format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
-}
-
-fn group(n: u64) -> String {
-    super::text::group(n)
 }
 
 #[cfg(test)]
