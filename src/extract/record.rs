@@ -53,8 +53,16 @@ pub fn follows(lower: &[u8], above: &[u8]) -> bool {
 /// its message (tslog's `close` then `{` then `  code: 1006,`). A JSON log
 /// line starts with `{` too, but never ends there.
 fn lone_bracket(lower: &[u8]) -> bool {
-    let line = lower.split(|b| *b == b'\n').next().unwrap_or(lower);
-    matches!(line.trim_ascii(), b"{" | b"[")
+    // Asked of every candidate line's successor: look no further than its
+    // first byte that is not a blank unless that is the bracket.
+    let Some(at) = lower.iter().position(|b| !matches!(b, b' ' | b'\t')) else {
+        return false;
+    };
+    matches!(lower[at], b'{' | b'[')
+        && lower[at + 1..]
+            .iter()
+            .take_while(|b| **b != b'\n')
+            .all(u8::is_ascii_whitespace)
 }
 
 /// The line goes on with the record above it: indented, or closing a bracket.

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder};
 
 use super::Location;
 use crate::extract::Finding;
@@ -287,27 +287,69 @@ impl Signals {
     }
 }
 
-/// Words a refused WebSocket handshake is reported with.
-const UPGRADE_WORDS: [&str; 4] = [
-    "handshake",
-    "upgrade",
-    "unexpected server response",
-    "unexpected response code",
-];
+/// Where a word a refused WebSocket handshake is reported with ends:
+/// `handshake`, `upgrade`, `unexpected server response` or `unexpected
+/// response code`, in any case, found by its core (`andshake`, `PGRADE`).
+fn upgrade_words(line: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const CORES: [&str; 7] = [
+        "andshake",
+        "ANDSHAKE",
+        "andShake",
+        "pgrade",
+        "PGRADE",
+        "nexpected",
+        "NEXPECTED",
+    ];
+    static SEARCH: OnceLock<(Option<packed::Searcher>, AhoCorasick)> = OnceLock::new();
+    // Every line a summary is handed without a code comes here: a
+    // case-blind automaton walks each byte, while case-exact cores in the
+    // usual spellings get Teddy's SIMD search, which turns most lines away
+    // (an automaton over the cores where this machine has no SIMD search).
+    let (simd, automaton) = SEARCH.get_or_init(|| {
+        let simd = packed::Config::new().builder().extend(CORES).build();
+        (simd, AhoCorasick::new(CORES).expect("literals"))
+    });
+    let hits: Box<dyn Iterator<Item = (usize, usize, usize)>> = match simd {
+        Some(simd) => Box::new(
+            simd.find_iter(line)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end())),
+        ),
+        None => Box::new(
+            automaton
+                .find_iter(line)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end())),
+        ),
+    };
+    hits.filter_map(|(pattern, s, e)| {
+        let lead = if pattern < 3 { b'h' } else { b'u' };
+        if s == 0 || !line[s - 1].eq_ignore_ascii_case(&lead) {
+            return None;
+        }
+        if pattern < 5 {
+            // `upgraded`, `handshakes`: another word (`upgradeFailed` is not).
+            return (!line.get(e).is_some_and(u8::is_ascii_lowercase)).then_some(e);
+        }
+        let rest = &line[e..];
+        [" server response", " response code"]
+            .iter()
+            .find_map(|tail| {
+                (rest.len() >= tail.len()
+                    && rest[..tail.len()].eq_ignore_ascii_case(tail.as_bytes()))
+                .then_some(e + tail.len())
+            })
+    })
+}
 
 /// The HTTP status (400-599) of a refused WebSocket handshake the line
 /// reports (`Error during WebSocket handshake: Unexpected response code:
 /// 403`, `websocket upgrade failed status=401`), if any.
 pub fn failed_upgrade_status(line: &[u8]) -> Option<u16> {
-    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
-    let words = WORDS.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(UPGRADE_WORDS)
-            .expect("literals")
-    });
-    let m = words.find(line)?;
-    let rest = &line[m.end()..line.len().min(m.end() + 80)];
+    upgrade_words(line).find_map(|end| status_after(&line[end..]))
+}
+
+/// A 4xx or 5xx status standing alone within 80 bytes of the start of `rest`.
+fn status_after(rest: &[u8]) -> Option<u16> {
+    let rest = &rest[..rest.len().min(80)];
     let mut at = 0;
     while let Some(p) = rest[at..].iter().position(u8::is_ascii_digit) {
         let s = at + p;
@@ -509,6 +551,25 @@ mod tests {
 
     fn at(line: u64) -> Location {
         Location { input: 0, line }
+    }
+
+    #[test]
+    fn refused_upgrades_in_any_case() {
+        for (line, status) in [
+            (
+                "Error during WebSocket handshake: Unexpected response code: 403",
+                Some(403),
+            ),
+            ("WebSocket HandShake failed (status=401)", Some(401)),
+            ("websocket UPGRADE rejected: 503", Some(503)),
+            ("Error: Unexpected server response: 502", Some(502)),
+            ("upgrade failed status=101", None),
+            ("handshake ok in 404ms", None),
+            ("upgraded 1 of 404 pods", None),
+            ("GET /ws 403 handshake", None),
+        ] {
+            assert_eq!(failed_upgrade_status(line.as_bytes()), status, "{line}");
+        }
     }
 
     #[test]
